@@ -1,0 +1,1 @@
+# agent: build fragment, included by the top-level Makefile.am

@@ -1,0 +1,1 @@
+# cli: build fragment, included by the top-level Makefile.am

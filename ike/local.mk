@@ -1,0 +1,1 @@
+# ike: build fragment, included by the top-level Makefile.am

@@ -1,0 +1,1 @@
+# kernel-xfrm: build fragment, included by the top-level Makefile.am

@@ -1,0 +1,1 @@
+# schema: build fragment, included by the top-level Makefile.am

@@ -1,0 +1,1 @@
+# tests/cli: build fragment, included by the top-level Makefile.am

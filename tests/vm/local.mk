@@ -1,0 +1,1 @@
+# tests/vm: build fragment, included by the top-level Makefile.am

@@ -1,0 +1,1 @@
+# tests/xfrm: build fragment, included by the top-level Makefile.am
