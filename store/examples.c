@@ -230,9 +230,23 @@ seed_all(struct ipp_store *st, struct ipp_err *e)
 int
 ipp_store_seed_examples(struct ipp_store *st, struct ipp_err *e)
 {
-	if (ipp_store_op_begin(st, true, e) == -1)
-		return -1;
-	if (ipp_store_op_end(st, true, seed_all(st, e), e) == -1)
+	int rc;
+
+	/* All or nothing: in the caller's transaction (as when a store is created) under a
+	 * savepoint, else in a transaction of its own. */
+	if (st->in_tx) {
+		if (ipp_store_op_begin(st, true, e) == -1)
+			return -1;
+		rc = ipp_store_op_end(st, true, seed_all(st, e), e);
+	} else {
+		if (ipp_store_begin(st, e) == -1)
+			return -1;
+		if ((rc = seed_all(st, e)) == 0)
+			rc = ipp_store_commit(st, e);
+		else
+			ipp_store_rollback(st);
+	}
+	if (rc == -1)
 		return ipp_err_prefix(e, "seeding the example policies");
 	return 0;
 }
