@@ -8,6 +8,8 @@
 -- Conventions: algorithm and kind columns hold the canonical names of the model
 -- (store/algo.c); addresses are four columns (kind, addr, addr_end, prefix); ordered
 -- children carry a pos column, so a policy tree loads with one query per table.
+-- CHECKs spell out "a = x OR a = y" rather than "a IN (x, y, z)": SQLite builds a
+-- temporary b-tree for every IN list of more than two values, on every row written.
 
 -- @version 1
 CREATE TABLE policy (
@@ -47,13 +49,15 @@ CREATE TABLE filter (
 	list_id		INTEGER NOT NULL REFERENCES filterlist (id) ON DELETE CASCADE,
 	pos		INTEGER NOT NULL,
 	description	TEXT,
-	src_kind	TEXT NOT NULL CHECK (src_kind IN ('me', 'any', 'net', 'range', 'dnsname',
-			    'dns', 'wins', 'dhcp', 'gateway')),
+	src_kind	TEXT NOT NULL CHECK (src_kind = 'me' OR src_kind = 'any' OR src_kind = 'net' OR
+			    src_kind = 'range' OR src_kind = 'dnsname' OR src_kind = 'dns' OR
+			    src_kind = 'wins' OR src_kind = 'dhcp' OR src_kind = 'gateway'),
 	src_addr	TEXT,
 	src_end		TEXT,
 	src_prefix	INTEGER CHECK (src_prefix BETWEEN 0 AND 128),
-	dst_kind	TEXT NOT NULL CHECK (dst_kind IN ('me', 'any', 'net', 'range', 'dnsname',
-			    'dns', 'wins', 'dhcp', 'gateway')),
+	dst_kind	TEXT NOT NULL CHECK (dst_kind = 'me' OR dst_kind = 'any' OR dst_kind = 'net' OR
+			    dst_kind = 'range' OR dst_kind = 'dnsname' OR dst_kind = 'dns' OR
+			    dst_kind = 'wins' OR dst_kind = 'dhcp' OR dst_kind = 'gateway'),
 	dst_addr	TEXT,
 	dst_end		TEXT,
 	dst_prefix	INTEGER CHECK (dst_prefix BETWEEN 0 AND 128),
@@ -69,7 +73,7 @@ CREATE TABLE filteraction (
 	guid		TEXT NOT NULL UNIQUE CHECK (length(guid) = 38),
 	name		TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 255),
 	description	TEXT,
-	action		TEXT NOT NULL CHECK (action IN ('permit', 'block', 'negotiate')),
+	action		TEXT NOT NULL CHECK (action = 'permit' OR action = 'block' OR action = 'negotiate'),
 	inpass		INTEGER NOT NULL CHECK (inpass IN (0, 1)),
 	soft		INTEGER NOT NULL CHECK (soft IN (0, 1)),
 	changed		INTEGER NOT NULL
@@ -79,7 +83,7 @@ CREATE TABLE filteraction (
 CREATE TABLE action_offer (
 	action_id	INTEGER NOT NULL REFERENCES filteraction (id) ON DELETE CASCADE,
 	pos		INTEGER NOT NULL,
-	proto		TEXT NOT NULL CHECK (proto IN ('esp', 'ah', 'ah+esp')),
+	proto		TEXT NOT NULL CHECK (proto = 'esp' OR proto = 'ah' OR proto = 'ah+esp'),
 	ah_hash		TEXT NOT NULL,
 	esp_cipher	TEXT NOT NULL,
 	esp_auth	TEXT NOT NULL,
@@ -93,7 +97,7 @@ CREATE TABLE action_offer (
 CREATE TABLE defrule_offer (
 	policy_id	INTEGER NOT NULL REFERENCES policy (id) ON DELETE CASCADE,
 	pos		INTEGER NOT NULL,
-	proto		TEXT NOT NULL CHECK (proto IN ('esp', 'ah', 'ah+esp')),
+	proto		TEXT NOT NULL CHECK (proto = 'esp' OR proto = 'ah' OR proto = 'ah+esp'),
 	ah_hash		TEXT NOT NULL,
 	esp_cipher	TEXT NOT NULL,
 	esp_auth	TEXT NOT NULL,
@@ -114,12 +118,15 @@ CREATE TABLE rule (
 	description	TEXT,
 	filterlist_id	INTEGER NOT NULL REFERENCES filterlist (id) ON DELETE RESTRICT,
 	action_id	INTEGER NOT NULL REFERENCES filteraction (id) ON DELETE RESTRICT,
-	tunnel_kind	TEXT CHECK (tunnel_kind IN ('me', 'any', 'net', 'range', 'dnsname',
-			    'dns', 'wins', 'dhcp', 'gateway')),
+	tunnel_kind	TEXT CHECK (tunnel_kind = 'me' OR tunnel_kind = 'any' OR
+			    tunnel_kind = 'net' OR tunnel_kind = 'range' OR
+			    tunnel_kind = 'dnsname' OR tunnel_kind = 'dns' OR
+			    tunnel_kind = 'wins' OR tunnel_kind = 'dhcp' OR
+			    tunnel_kind = 'gateway'),
 	tunnel_addr	TEXT,
 	tunnel_end	TEXT,
 	tunnel_prefix	INTEGER CHECK (tunnel_prefix BETWEEN 0 AND 128),
-	conntype	TEXT NOT NULL CHECK (conntype IN ('all', 'lan', 'dialup')),
+	conntype	TEXT NOT NULL CHECK (conntype = 'all' OR conntype = 'lan' OR conntype = 'dialup'),
 	active		INTEGER NOT NULL CHECK (active IN (0, 1)),
 	UNIQUE (policy_id, name),
 	UNIQUE (policy_id, pos)
@@ -132,7 +139,7 @@ CREATE INDEX rule_action ON rule (action_id);
 CREATE TABLE rule_auth (
 	rule_id		INTEGER NOT NULL REFERENCES rule (id) ON DELETE CASCADE,
 	pos		INTEGER NOT NULL,
-	kind		TEXT NOT NULL CHECK (kind IN ('kerberos', 'psk', 'cert')),
+	kind		TEXT NOT NULL CHECK (kind = 'kerberos' OR kind = 'psk' OR kind = 'cert'),
 	value		TEXT,
 	certmap		INTEGER NOT NULL CHECK (certmap IN (0, 1)),
 	excludecaname	INTEGER NOT NULL CHECK (excludecaname IN (0, 1)),
@@ -142,7 +149,7 @@ CREATE TABLE rule_auth (
 CREATE TABLE defrule_auth (
 	policy_id	INTEGER NOT NULL REFERENCES policy (id) ON DELETE CASCADE,
 	pos		INTEGER NOT NULL,
-	kind		TEXT NOT NULL CHECK (kind IN ('kerberos', 'psk', 'cert')),
+	kind		TEXT NOT NULL CHECK (kind = 'kerberos' OR kind = 'psk' OR kind = 'cert'),
 	value		TEXT,
 	certmap		INTEGER NOT NULL CHECK (certmap IN (0, 1)),
 	excludecaname	INTEGER NOT NULL CHECK (excludecaname IN (0, 1)),

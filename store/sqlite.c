@@ -293,8 +293,9 @@ sqlstore_open_file(struct sqlstore *s, const struct ipp_store_opts *opts, bool *
 		return ipp_errf(e, IPP_E_STORE, "%s is an empty file, not an ipsecpol store",
 		    s->base.where);
 
-	rc = sqlite3_open_v2(s->path, &s->db, rdonly ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE, NULL);
+	/* NOMUTEX: a store handle belongs to one thread at a time (ipsecpol-store(5)). */
+	rc = sqlite3_open_v2(s->path, &s->db, (rdonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return sqlstore_err(s, rc, "opening", e);
 	if (sqlstore_configure(s, e) == -1)

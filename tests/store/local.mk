@@ -30,3 +30,9 @@ tests_store_check_store_concurrent_SOURCES = tests/store/check_store_concurrent.
 tests_store_check_store_concurrent_CFLAGS = $(STORE_TEST_CFLAGS)
 tests_store_check_store_concurrent_LDADD = $(STORE_TEST_LDADD)
 endif
+# The store benchmark's program: built by "make check", run only by tests/bench/store.
+if HAVE_CHECK
+check_PROGRAMS += tests/bench/bench_store
+tests_bench_bench_store_LDADD = store/libippstore.la
+EXTRA_DIST += tests/bench/store
+endif
