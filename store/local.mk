@@ -7,3 +7,4 @@ store_libippstore_la_SOURCES = \
 	store/store.h
 store_libippstore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS)
 store_libippstore_la_LIBADD = $(SQLITE_LIBS) $(CRYPTO_LIBS)
+store_libippstore_la_SOURCES += store/addr.c store/validate.c store/defaults.c
