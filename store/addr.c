@@ -191,7 +191,8 @@ ipp_addr_check(const struct ipp_addr *a, struct ipp_err *e)
 			    ipp_str_printable(a->dns, shown, sizeof(shown)));
 		return 0;
 	}
-	return ipp_errf(e, IPP_E_INVAL, "address kind %d is unknown", (int)a->kind);
+	return ipp_errf(e, IPP_E_INVAL, "address kind %d is unknown; expected me, any, an "
+	    "address, subnet or range, a DNS name or a server keyword", (int)a->kind);
 }
 
 static bool

@@ -31,69 +31,95 @@ fail(struct ipp_err *e, const char *fmt, ...)
 	return ipp_errf(e, IPP_E_INVAL, "%s", msg);
 }
 
+/* Length of the valid UTF-8 sequence at s (strict: no overlong forms, no surrogates,
+ * nothing above U+10FFFF), or 0. */
+static size_t
+utf8_seq(const unsigned char *s)
+{
+	unsigned n, cp;
+
+	if (*s < 0x80)
+		return 1;
+	if ((*s & 0xe0) == 0xc0) {
+		n = 1;
+		cp = *s & 0x1f;
+	} else if ((*s & 0xf0) == 0xe0) {
+		n = 2;
+		cp = *s & 0x0f;
+	} else if ((*s & 0xf8) == 0xf0) {
+		n = 3;
+		cp = *s & 0x07;
+	} else
+		return 0;
+	for (unsigned i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n + 1;
+}
+
+static bool
+utf8_valid(const char *s)
+{
+	size_t n;
+
+	for (; *s != '\0'; s += n)
+		if ((n = utf8_seq((const unsigned char *)s)) == 0)
+			return false;
+	return true;
+}
+
+/* The bytes of the next unit at s, and in *shown how many characters they take once
+ * shown: a control byte or a byte of broken UTF-8 is shown as \xNN. */
+static size_t
+unit(const char *s, size_t *shown)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = utf8_seq(u);
+
+	if (n == 0 || *u < 0x20 || *u == 0x7f) {
+		*shown = 4;
+		return 1;
+	}
+	*shown = n;
+	return n;
+}
+
 const char *
 ipp_str_printable(const char *s, char *buf, size_t len)
 {
-	size_t o = 0;
+	size_t o = 0, need = 0, room, n, w;
 
 	if (len == 0)
 		return buf;
 	if (s == NULL)
 		s = "";
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		size_t need = c < 0x20 || c == 0x7f ? 4 : 1;
-
-		/* Leave room for "..." when more follows. */
-		if (o + need + 3 >= len && s[1] != '\0') {
-			snprintf(buf + o, len - o, "...");
-			return buf;
-		}
-		if (o + need >= len)
+	for (const char *p = s; *p != '\0'; p += n) {
+		n = unit(p, &w);
+		need += w;
+	}
+	/* What does not fit is cut, and "..." says so. */
+	room = need < len || len <= 4 ? len - 1 : len - 4;
+	for (; *s != '\0'; s += n) {
+		n = unit(s, &w);
+		if (o + w > room)
 			break;
-		if (need == 4)
-			snprintf(buf + o, len - o, "\\x%02x", c);
+		if (w != n)
+			snprintf(buf + o, len - o, "\\x%02x", (unsigned char)*s);
 		else
-			buf[o] = (char)c;
-		o += need;
+			memcpy(buf + o, s, n);
+		o += w;
+	}
+	if (need >= len && len > 4) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
 	}
 	buf[o] = '\0';
 	return buf;
-}
-
-/* Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static bool
-utf8_valid(const unsigned char *s)
-{
-	while (*s != '\0') {
-		unsigned n, cp;
-
-		if (*s < 0x80) {
-			s++;
-			continue;
-		}
-		if ((*s & 0xe0) == 0xc0) {
-			n = 1;
-			cp = *s & 0x1f;
-		} else if ((*s & 0xf0) == 0xe0) {
-			n = 2;
-			cp = *s & 0x0f;
-		} else if ((*s & 0xf8) == 0xf0) {
-			n = 3;
-			cp = *s & 0x07;
-		} else
-			return false;
-		for (unsigned i = 1; i <= n; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		s += n + 1;
-	}
-	return true;
 }
 
 /* The first control character other than those in allowed, or NULL. */
@@ -121,7 +147,7 @@ ipp_name_validate(const char *what, const char *name, struct ipp_err *e)
 	if (find_control(name, "") != NULL)
 		return fail(e, "%s name '%s' contains a control character; expected printable "
 		    "text", what, shown);
-	if (!utf8_valid((const unsigned char *)name))
+	if (!utf8_valid(name))
 		return fail(e, "%s name '%s' is not valid UTF-8; expected UTF-8 text", what,
 		    shown);
 	if (name[0] == ' ' || name[len - 1] == ' ')
@@ -149,7 +175,7 @@ ipp_desc_validate(const char *what, const char *desc, struct ipp_err *e)
 	if (find_control(desc, "\t\n\r") != NULL)
 		return fail(e, "%s description '%s' contains a control character; expected "
 		    "text, tabs and line breaks", what, shown);
-	if (!utf8_valid((const unsigned char *)desc))
+	if (!utf8_valid(desc))
 		return fail(e, "%s description '%s' is not valid UTF-8; expected UTF-8 text",
 		    what, shown);
 	return 0;
@@ -439,9 +465,10 @@ auth_check(const struct ipp_auth *a, const char *obj, struct ipp_err *e)
 		    a->kind == IPP_AUTH_PSK ? "preshared-key" : "Kerberos");
 	switch (a->kind) {
 	case IPP_AUTH_KERBEROS:
+		/* Not shown: a method whose kind was mangled may still hold a key. */
 		if (len != 0)
-			return fail(e, "%s: Kerberos takes no value but '%s' is given; expected "
-			    "none", obj, ipp_str_printable(a->value, shown, sizeof(shown)));
+			return fail(e, "%s: Kerberos takes no value but a value of %zu bytes is "
+			    "given; expected none", obj, len);
 		return 0;
 	case IPP_AUTH_PSK:
 		/* The key itself must never reach a message or a log. */
@@ -462,7 +489,7 @@ auth_check(const struct ipp_auth *a, const char *obj, struct ipp_err *e)
 	if (len > IPP_CA_DN_MAX)
 		return fail(e, "%s: root CA name '%s' is %zu bytes long; expected at most %d",
 		    obj, shown, len, IPP_CA_DN_MAX);
-	if (find_control(a->value, "") != NULL || !utf8_valid((const unsigned char *)a->value))
+	if (find_control(a->value, "") != NULL || !utf8_valid(a->value))
 		return fail(e, "%s: root CA name '%s' contains a control character or invalid "
 		    "UTF-8; expected a distinguished name", obj, shown);
 	if (strchr(a->value, '=') == NULL)
