@@ -276,7 +276,7 @@ mask_parse(const char *m, int family, uint8_t *prefix, struct ipp_err *e)
 
 	if (all_digits(m)) {
 		if (strlen(m) > 3 || (unsigned)atoi(m) > bits)
-			return ipp_errf(e, IPP_E_INVAL, "prefix /%s is longer than %s allows; "
+			return ipp_errf(e, IPP_E_INVAL, "prefix /%s is out of range for %s; "
 			    "expected 0 to %u", ipp_str_printable(m, shown, sizeof(shown)),
 			    family_name(family), bits);
 		*prefix = (uint8_t)atoi(m);

@@ -294,7 +294,9 @@ bool ipp_guid_valid(const char *s);
 const char *ipp_addr_format(const struct ipp_addr *a, char *buf, size_t len);
 #define IPP_ADDR_STRLEN (2 * INET6_ADDRSTRLEN + 8 + IPP_DNS_MAX)
 /* Parses the canonical text (the inverse of ipp_addr_format), netsh's address forms and a
- * dotted or numeric mask given apart (mask may be NULL).  a must be zeroed. */
+ * dotted or numeric mask given apart (mask may be NULL).  a must be zeroed.
+ * A subnet with bits set below its prefix (10.0.0.1/8) is refused, not normalized; DNS
+ * names are kept in lower case; "0.0.0.0/0" stays an IPv4 subnet, distinct from "any". */
 int ipp_addr_parse(struct ipp_addr *a, const char *text, const char *mask, struct ipp_err *e);
 /* Protocol number for "any", "tcp", "udp", "icmp", "raw", "ipv6-icmp" or a decimal; -1 if not. */
 int ipp_proto_from_name(const char *s);
