@@ -183,8 +183,8 @@ parse_pfs(struct cur *c, struct ipp_qm_offer *o)
 
 	if (c->syn == IPP_NEGPOL_NETSH)
 		return FAIL(c, "PFS is not part of a netsh security method (use qmpfs=yes)");
-	if (!at(c, "PFS") && !at(c, "P"))
-		return FAIL(c, "unexpected '%c' (expected a lifetime or PFS)", c->s[c->i]);
+	if (!at(c, "PFS"))
+		(void)at(c, "P");
 	o->pfs = true;
 	o->pfs_group = 0;
 	d = ipp_lex_ndigits(c->s + c->i, c->n - c->i);
@@ -217,7 +217,8 @@ parse_method(struct cur *c, struct ipp_qm_offer *o)
 		return parse_esp(c, o);
 	}
 	if (!at(c, "ESP["))
-		return FAIL(c, "expected ESP[cipher,auth], AH[hash] or AH[hash]+ESP[cipher,auth]");
+		return FAIL(c, "expected ESP[cipher,auth], AH[hash] or AH[hash]+ESP[cipher,auth]%s",
+		    c->syn == IPP_NEGPOL_IPSECPOL ? ", or one of BLOCK, PASS, INPASS" : "");
 	o->proto = IPP_QM_ESP;
 	if (parse_esp(c, o) == -1)
 		return -1;
@@ -240,15 +241,21 @@ parse_tail(struct cur *c, struct ipp_qm_offer *o, bool *rekey, bool *pfs)
 		*rekey = true;
 	} else if (colon)
 		return FAIL(c, "expected a lifetime after ':' (e.g. 100000k/3600s)");
-	if (c->i < c->n) {
+	if (c->i < c->n && (c->s[c->i] == 'P' || c->s[c->i] == 'p')) {
 		if (*pfs)
 			return FAIL(c, "PFS given twice for one security method");
 		if (parse_pfs(c, o) == -1)
 			return -1;
 		*pfs = true;
 	}
-	if (c->i < c->n)
-		return FAIL(c, "unexpected '%c' after the security method", c->s[c->i]);
+	if (c->i < c->n) {
+		char b[IPP_LEX_SHOWLEN];
+
+		return FAIL(c, "unexpected '%s' after the security method (expected %s)",
+		    ipp_lex_show(c->s + c->i, 1, b), c->syn == IPP_NEGPOL_NETSH ?
+		    "a lifetime such as :100000k/3600s" :
+		    "a lifetime such as 3600S/50000K, then PFS or PFSn");
+	}
 	return 0;
 }
 
@@ -263,6 +270,17 @@ ipp_negpol_offer(const char *word, enum ipp_negpol_syntax syn, struct ipp_qm_off
 	if (parse_method(&c, o) == -1 || parse_tail(&c, o, &rekey, &pfs) == -1)
 		return -1;
 	return 0;
+}
+
+/* PFS, P, PFSn or Pn: a word that qualifies the offer before it. */
+static bool
+pfs_word(const char *s, size_t n)
+{
+	size_t p = ipp_lex_prefix(s, n, "PFS");
+
+	if (p == 0)
+		p = ipp_lex_prefix(s, n, "P");
+	return p > 0 && ipp_lex_ndigits(s + p, n - p) == n - p;
 }
 
 static int
@@ -293,7 +311,7 @@ entry(struct ipp_negpol *np, struct cur *c)
 		return keyword(np, c, IPP_ACTION_PERMIT, false);
 	if (ipp_lex_eq(c->s, c->n, "INPASS"))
 		return keyword(np, c, IPP_ACTION_NEGOTIATE, true);
-	if ((ch >= '0' && ch <= '9') || ch == ':' || ch == 'p' || ch == 'P') {
+	if ((ch >= '0' && ch <= '9') || ch == ':' || pfs_word(c->s, c->n)) {
 		/* A lifetime or PFS word on its own qualifies the offer before it. */
 		if (np->noffers == 0)
 			return FAIL(c, "a lifetime or PFS must follow a security method such as "

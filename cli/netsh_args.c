@@ -203,7 +203,7 @@ static int
 word(const char *line, size_t *i, char *out, size_t *len, struct ipp_err *e)
 {
 	bool quoted = false;
-	size_t o = 0, p = *i;
+	size_t o = 0, p = *i, opened = 0;
 
 	while (line[p] != '\0' && (quoted || !blank(line[p]))) {
 		unsigned char c = (unsigned char)line[p];
@@ -225,15 +225,18 @@ word(const char *line, size_t *i, char *out, size_t *len, struct ipp_err *e)
 		p += bs;
 		if (line[p] == '"' && bs % 2 == 1)
 			out[o++] = '"';
-		else if (line[p] == '"')
+		else if (line[p] == '"') {
 			quoted = !quoted;
+			opened = p;
+		}
 		else
 			out[o++] = line[p];
 		p++;
 	}
+	/* The text after the quote is not shown: it may be a psk= value. */
 	if (quoted)
-		return ipp_errf(e, IPP_E_INVAL, "command line: the quote at the end of '%.40s' "
-		    "is not closed", line + *i);
+		return ipp_errf(e, IPP_E_INVAL, "command line: the quote at offset %zu is not "
+		    "closed", opened);
 	out[o] = '\0';
 	*len = o;
 	*i = p;
