@@ -18,3 +18,27 @@ tests_store_check_addr_LDADD = store/libippstore.la $(TEST_LIBS)
 tests_store_check_validate_CFLAGS = $(TEST_CFLAGS)
 tests_store_check_validate_LDADD = store/libippstore.la $(TEST_LIBS)
 endif
+# The local store (SQLite backend): operations, failure paths, examples, concurrency.
+if HAVE_CHECK
+STORE_DB_TESTS = tests/store/check_store tests/store/check_store_open \
+	tests/store/check_store_examples tests/store/check_store_concurrent
+check_PROGRAMS += $(STORE_DB_TESTS)
+TESTS += $(STORE_DB_TESTS)
+STORE_TEST_HELPERS = tests/store/store_test.c tests/store/store_test.h
+STORE_TEST_LDADD = store/libippstore.la $(TEST_LIBS) $(SQLITE_LIBS)
+STORE_TEST_CFLAGS = $(TEST_CFLAGS) $(SQLITE_CFLAGS)
+tests_store_check_store_SOURCES = tests/store/check_store.c $(STORE_TEST_HELPERS)
+tests_store_check_store_CFLAGS = $(STORE_TEST_CFLAGS)
+tests_store_check_store_LDADD = $(STORE_TEST_LDADD)
+tests_store_check_store_open_SOURCES = tests/store/check_store_open.c $(STORE_TEST_HELPERS)
+tests_store_check_store_open_CFLAGS = $(STORE_TEST_CFLAGS)
+tests_store_check_store_open_LDADD = $(STORE_TEST_LDADD)
+tests_store_check_store_examples_SOURCES = tests/store/check_store_examples.c \
+	$(STORE_TEST_HELPERS)
+tests_store_check_store_examples_CFLAGS = $(STORE_TEST_CFLAGS)
+tests_store_check_store_examples_LDADD = $(STORE_TEST_LDADD)
+tests_store_check_store_concurrent_SOURCES = tests/store/check_store_concurrent.c \
+	$(STORE_TEST_HELPERS)
+tests_store_check_store_concurrent_CFLAGS = $(STORE_TEST_CFLAGS)
+tests_store_check_store_concurrent_LDADD = $(STORE_TEST_LDADD)
+endif
