@@ -1,1 +1,10 @@
-# cli: build fragment, included by the top-level Makefile.am
+# cli: the grammar layer of the ipsecpol command line, a convenience library the program
+# and the tests link.
+noinst_LTLIBRARIES += cli/libippcli.la
+cli_libippcli_la_SOURCES = \
+	cli/lex.c cli/lex.h \
+	cli/filterspec.c cli/filterspec.h \
+	cli/negpol.c cli/negpol.h \
+	cli/authspec.c cli/authspec.h \
+	cli/mmspec.c cli/mmspec.h \
+	cli/netsh_args.c cli/netsh_args.h

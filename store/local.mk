@@ -7,6 +7,7 @@ store_libippstore_la_SOURCES = \
 	store/store.h
 store_libippstore_la_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS)
 store_libippstore_la_LIBADD = $(SQLITE_LIBS) $(CRYPTO_LIBS)
+store_libippstore_la_SOURCES += store/addr.c store/validate.c store/defaults.c
 # The store interface and its SQLite backend.
 store_libippstore_la_SOURCES += store/backend.h store/store.c store/examples.c
 store_libippstore_la_SOURCES += store/sqlite.h store/sqlite.c store/sqlite_schema.c \

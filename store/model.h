@@ -29,6 +29,23 @@
 #define IPP_DEF_QM_LIFE_S	3600
 #define IPP_DEF_QM_LIFE_KB	100000
 
+/*
+ * Bounds that validation enforces.  Quick mode: Windows' range for security methods
+ * (5 min .. 48 h, 20 MB .. 2 TB); 0 still means the default.  Main mode: Windows' 5-minute
+ * floor; the ceiling is the largest number of minutes whose seconds fit the 32-bit
+ * lifetime of IKE and of Windows' stored policy.  Polling: 1 min .. 30 days (ours).
+ */
+#define IPP_QM_LIFE_S_LO	300
+#define IPP_QM_LIFE_S_HI	172800
+#define IPP_QM_LIFE_KB_LO	20480
+#define IPP_QM_LIFE_KB_HI	2147483647
+#define IPP_MM_LIFE_MIN_LO	5
+#define IPP_MM_LIFE_MIN_HI	71582788
+#define IPP_POLL_MIN_LO		1
+#define IPP_POLL_MIN_HI		43200
+#define IPP_PSK_MAX		1024	/* bytes of a preshared key */
+#define IPP_CA_DN_MAX		1024	/* bytes of a root CA's distinguished name */
+
 /* ---- algorithms (store/algo.c) ---- */
 enum ipp_cipher {
 	IPP_CIPHER_NONE = 0,
@@ -277,11 +294,21 @@ bool ipp_guid_valid(const char *s);
 const char *ipp_addr_format(const struct ipp_addr *a, char *buf, size_t len);
 #define IPP_ADDR_STRLEN (2 * INET6_ADDRSTRLEN + 8 + IPP_DNS_MAX)
 /* Parses the canonical text (the inverse of ipp_addr_format), netsh's address forms and a
- * dotted or numeric mask given apart (mask may be NULL).  a must be zeroed. */
+ * dotted or numeric mask given apart (mask may be NULL).  a must be zeroed.
+ * A subnet with bits set below its prefix (10.0.0.1/8) is refused, not normalized; DNS
+ * names are kept in lower case; "0.0.0.0/0" stays an IPv4 subnet, distinct from "any". */
 int ipp_addr_parse(struct ipp_addr *a, const char *text, const char *mask, struct ipp_err *e);
 /* Protocol number for "any", "tcp", "udp", "icmp", "raw", "ipv6-icmp" or a decimal; -1 if not. */
 int ipp_proto_from_name(const char *s);
+/* "ANY", "ICMP", "TCP", "UDP", "IPV6-ICMP", "RAW" or the decimal number.  Returns buf. */
 const char *ipp_proto_name(unsigned proto, char *buf, size_t len);
+#define IPP_PROTO_STRLEN 16
+/* Checks one address on its own: kind, family, prefix length, host bits under the prefix,
+ * range order, DNS name syntax.  The message starts with the address's text. */
+int ipp_addr_check(const struct ipp_addr *a, struct ipp_err *e);
+/* A host name: 1..253 bytes (a trailing dot aside) of LDH labels of 1..63 bytes, not all
+ * numeric in the last label (so "10.0.0" is no name). */
+bool ipp_dnsname_valid(const char *s);
 
 /* ---- validation (store/validate.c) ---- */
 /* Each returns 0 or -1 with e naming the object, the field, the bad value and what was
@@ -300,5 +327,21 @@ int ipp_policy_validate(const struct ipp_policy *p, struct ipp_err *e);
 /* Checks the whole tree, including that every rule's references resolve. */
 int ipp_policy_tree_validate(const struct ipp_policy_tree *t, struct ipp_err *e);
 int ipp_name_validate(const char *what, const char *name, struct ipp_err *e);
+/* A description: NULL or empty, or at most IPP_DESC_MAX bytes of UTF-8 without control
+ * characters other than tab and newline. */
+int ipp_desc_validate(const char *what, const char *desc, struct ipp_err *e);
+/* s made safe for a message: control bytes as \xNN, cut with "..." to fit len. */
+const char *ipp_str_printable(const char *s, char *buf, size_t len);
+#define IPP_PRINTABLE_MAX 72
+
+/* ---- defaults (store/defaults.c) ---- */
+/* Fills what a policy leaves empty with Windows 2000's defaults: main-mode offers
+ * 3DES-SHA1-2, 3DES-MD5-2, DES-SHA1-1, DES-MD5-1; default response rule offers ESP
+ * 3DES/SHA1, 3DES/MD5, DES/SHA1, DES/MD5, AH SHA1, AH MD5; and Kerberos.  0, or -1 with
+ * e set (IPP_E_NOMEM) and p unchanged. */
+int ipp_policy_fill_defaults(struct ipp_policy *p, struct ipp_err *e);
+/* True when an offer uses a legacy algorithm (DES, MD5, DH group 1 or 2). */
+bool ipp_qm_offer_is_legacy(const struct ipp_qm_offer *o);
+bool ipp_mm_offer_is_legacy(const struct ipp_mm_offer *o);
 
 #endif

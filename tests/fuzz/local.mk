@@ -1,1 +1,8 @@
 # tests/fuzz: build fragment, included by the top-level Makefile.am
+# fuzz_addr: ipp_addr_parse (address text, NUL, mask).
+if ENABLE_FUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_addr
+tests_fuzz_fuzz_addr_SOURCES = tests/fuzz/fuzz_addr.c
+tests_fuzz_fuzz_addr_LDADD = store/libippstore.la
+tests_fuzz_fuzz_addr_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif
