@@ -185,7 +185,9 @@ full_list(struct ipp_filterlist *fl)
 	    0, true, NULL));
 	st_push_filter(fl, st_filter(st_addr(IPP_ADDR_ME), st_addr(IPP_ADDR_SRV_GATEWAY), 0,
 	    0, 0, true, NULL));
-	st_push_filter(fl, st_filter(st_net("0.0.0.0", 0), st_net("::", 0), 0, 0, 0, true,
+	st_push_filter(fl, st_filter(st_net("0.0.0.0", 0), st_net("10.0.0.0", 8), 0, 0, 0, true,
+	    NULL));
+	st_push_filter(fl, st_filter(st_net("::", 0), st_net("2001:db8::", 32), 0, 0, 0, true,
 	    NULL));
 }
 
@@ -237,7 +239,7 @@ full_policy(struct ipp_policy *p)
 	p->description = strdup("every field set");
 	p->poll_min = 60;
 	p->mm.lifetime_min = 600;
-	p->mm.qm_per_mm = 3;
+	p->mm.qm_per_mm = 1;	/* master-key PFS: one quick mode per main mode */
 	p->mm.pfs = true;
 	for (size_t i = 0; i < 2; i++)
 		ck_assert_ptr_nonnull(ipp_array_push(&p->mm.offers, &p->mm.noffers,
