@@ -13,7 +13,7 @@
 
 #define SQLSTORE_APP_ID		0x49505350	/* "IPSP" */
 #define SQLSTORE_BUSY_MS	5000
-#define SQLSTORE_NSTMT		64
+#define SQLSTORE_NSTMT		128	/* the backend has about 60 distinct queries */
 
 struct sqlstore {
 	struct ipp_store base;		/* first: what the front sees */

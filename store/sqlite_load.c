@@ -205,7 +205,8 @@ load_rules(struct load *l)
 		while (at < nids && l->rule_ids[at] != id)
 			at++;
 		if (at == nids) {
-			failed = ipp_errf(l->e, IPP_E_STORE, "rule_auth row of an unknown rule");
+			ipp_errf(l->e, IPP_E_STORE, "rule_auth row of an unknown rule");
+			failed = true;
 			break;
 		}
 		r = &p->rules[at];
@@ -291,7 +292,8 @@ load_lists(struct load *l)
 		struct ipp_filter f;
 
 		if (!seek(l->list_ids, nids, &at, sqlite3_column_int64(stmt, 0))) {
-			failed = ipp_errf(l->e, IPP_E_STORE, "filter row of an unknown list");
+			ipp_errf(l->e, IPP_E_STORE, "filter row of an unknown list");
+			failed = true;
 			break;
 		}
 		fl = &t->lists[at];
@@ -344,7 +346,8 @@ load_actions(struct load *l)
 		struct ipp_qm_offer o;
 
 		if (!seek(l->action_ids, nids, &at, sqlite3_column_int64(stmt, 0))) {
-			failed = ipp_errf(l->e, IPP_E_STORE, "offer row of an unknown action");
+			ipp_errf(l->e, IPP_E_STORE, "offer row of an unknown action");
+			failed = true;
 			break;
 		}
 		fa = &t->actions[at];

@@ -1,4 +1,5 @@
 /* sqlstore_schema: recognising our file, creating its schema, migrating it forward. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +37,17 @@ refuse(struct sqlstore *s, struct ipp_err *e, const char *why, ...)
 	va_end(ap);
 	return ipp_errf(e, IPP_E_STORE, "%s: %s; the file was left untouched",
 	    s->base.where, buf);
+}
+
+static bool
+hot_journal(struct sqlstore *s)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	if (snprintf(path, sizeof(path), "%s-journal", s->path) >= (int)sizeof(path))
+		return false;
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
 }
 
 int
@@ -77,7 +89,9 @@ sqlstore_header_check(struct sqlstore *s, int fd, bool *empty, struct ipp_err *e
 		pagesize = 65536;
 	if (pagesize < 512 || (pagesize & (pagesize - 1)) != 0)
 		return refuse(s, e, "the file is corrupt (page size %u)", pagesize);
-	if (sb.st_size % pagesize != 0)
+	/* A writer that crashed may have left a torn tail that its hot journal will
+	 * undo when SQLite opens the file: the size says nothing then. */
+	if (sb.st_size % pagesize != 0 && !hot_journal(s))
 		return refuse(s, e, "the file is corrupt (size %jd is not a multiple of the "
 		    "page size %u)", (intmax_t)sb.st_size, pagesize);
 	return 0;
