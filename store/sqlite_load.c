@@ -22,6 +22,7 @@ struct load {
 	struct ipp_policy_tree *t;
 	sqlite3_int64 *rule_ids;	/* parallel to t->policy.rules */
 	sqlite3_int64 *list_ids;	/* parallel to t->lists */
+	size_t *list_room;		/* parallel to t->lists: filters allocated */
 	sqlite3_int64 *action_ids;	/* parallel to t->actions */
 	struct ipp_err *e;
 };
@@ -220,30 +221,34 @@ load_rules(struct load *l)
 	return finish(l, stmt, rc, failed, "reading rule authentication");
 }
 
-/* Room for n elements as ipp_array_push expects it: a power of two, at least 4. */
-static void *
-presize(struct load *l, size_t n, size_t size)
+/* ipp_array_push's capacity for n elements: a power of two, at least 4. */
+static size_t
+capacity(size_t n)
 {
 	size_t cap = 4;
-	void *p;
 
 	while (cap < n)
 		cap *= 2;
-	/* Not zeroed: pushes fill it, and untouched pages cost no faults. */
-	if ((p = reallocarray(NULL, cap, size)) == NULL)
-		ipp_errf(l->e, IPP_E_NOMEM, "out of memory");
-	return p;
+	return cap;
 }
 
+/* The list's own columns; its filter array is allocated at once for *room filters (ten
+ * thousand filters grown by doubling cost more than the query), in the shape
+ * ipp_array_push expects, so a caller may still push onto it. */
 static int
-list_row(struct load *l, sqlite3_stmt *stmt, struct ipp_filterlist *fl)
+list_row(struct load *l, sqlite3_stmt *stmt, struct ipp_filterlist *fl, size_t *room)
 {
 	sqlite3_int64 n = sqlite3_column_int64(stmt, 5);
 
 	memset(fl, 0, sizeof(*fl));
-	/* Sized once: growing ten thousand filters by doubling costs more than the query. */
-	if (n > 0 && (fl->filters = presize(l, (size_t)n, sizeof(*fl->filters))) == NULL)
-		return -1;
+	*room = 0;
+	if (n > 0) {
+		/* Not zeroed: the rows fill it, and untouched pages cost no faults. */
+		fl->filters = reallocarray(NULL, capacity((size_t)n), sizeof(*fl->filters));
+		if (fl->filters == NULL)
+			return ipp_errf(l->e, IPP_E_NOMEM, "out of memory");
+		*room = capacity((size_t)n);
+	}
 	snprintf(fl->guid, sizeof(fl->guid), "%s", sqlite3_column_text(stmt, 1));
 	fl->changed = (time_t)sqlite3_column_int64(stmt, 4);
 	if (sqlstore_text(stmt, 2, &fl->name, l->e) == -1 ||
@@ -271,13 +276,16 @@ load_lists(struct load *l)
 	while (!failed && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		sqlite3_int64 id = sqlite3_column_int64(stmt, 0);
 		struct ipp_filterlist fl;
+		size_t room, nroom = nids;
 
-		if (list_row(l, stmt, &fl) == -1)
-			failed = true;
-		else if (push(l, &t->lists, &t->nlists, sizeof(fl), &fl) == NULL) {
+		if (list_row(l, stmt, &fl, &room) == -1) {
 			ipp_filterlist_clear(&fl);
 			failed = true;
-		} else if (push(l, &l->list_ids, &nids, sizeof(id), &id) == NULL)
+		} else if (push(l, &t->lists, &t->nlists, sizeof(fl), &fl) == NULL) {
+			ipp_filterlist_clear(&fl);
+			failed = true;
+		} else if (push(l, &l->list_ids, &nids, sizeof(id), &id) == NULL ||
+		    push(l, &l->list_room, &nroom, sizeof(room), &room) == NULL)
 			failed = true;
 	}
 	if (finish(l, stmt, rc, failed, "reading filter lists") == -1)
@@ -299,6 +307,8 @@ load_lists(struct load *l)
 		fl = &t->lists[at];
 		if (sqlstore_filter_read(stmt, 1, &f, l->e) == -1)
 			failed = true;
+		else if (fl->nfilters < l->list_room[at])
+			fl->filters[fl->nfilters++] = f;
 		else if (push(l, &fl->filters, &fl->nfilters, sizeof(f), &f) == NULL) {
 			ipp_filter_clear(&f);
 			failed = true;
@@ -378,6 +388,7 @@ sqlstore_policy_get(struct ipp_store *st, const char *key, struct ipp_policy_tre
 		rc = load_actions(&l);
 	free(l.rule_ids);
 	free(l.list_ids);
+	free(l.list_room);
 	free(l.action_ids);
 	if (rc == -1)
 		ipp_policy_tree_clear(out);

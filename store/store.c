@@ -285,6 +285,23 @@ users_recheck(struct ipp_store *st, enum ipp_objkind kind, const char *what, con
 	return rc;
 }
 
+/* What a backend returns came from a file or a directory anyone with write access could
+ * have crafted: it is checked like any input before a caller sees it. */
+static int
+loaded_check(struct ipp_store *st, int rc, int valid, const char *what, const char *key,
+    struct ipp_err *e)
+{
+	if (rc == -1)
+		return -1;
+	if (valid == -1) {
+		if (e != NULL)
+			e->code = IPP_E_STORE;
+		return ipp_err_prefix(e, "%s: %s '%s' as stored is invalid", st->where, what,
+		    key);
+	}
+	return 0;
+}
+
 /* ---- listing ---- */
 
 static int
@@ -332,6 +349,8 @@ ipp_store_policy_get(struct ipp_store *st, const char *key, struct ipp_policy_tr
 	if (key_check("policy", key, e) == -1 || ipp_store_op_begin(st, false, e) == -1)
 		return -1;
 	rc = ipp_store_op_end(st, false, st->be->policy_get(st, key, out, e), e);
+	if (rc == 0)
+		rc = loaded_check(st, rc, ipp_policy_tree_validate(out, e), "policy", key, e);
 	if (rc == -1)
 		ipp_policy_tree_clear(out);
 	return rc;
@@ -441,6 +460,8 @@ ipp_store_filterlist_get(struct ipp_store *st, const char *key, struct ipp_filte
 	if (key_check("filter list", key, e) == -1 || ipp_store_op_begin(st, false, e) == -1)
 		return -1;
 	rc = ipp_store_op_end(st, false, st->be->filterlist_get(st, key, out, e), e);
+	if (rc == 0)
+		rc = loaded_check(st, rc, ipp_filterlist_validate(out, e), "filter list", key, e);
 	if (rc == -1)
 		ipp_filterlist_clear(out);
 	return rc;
@@ -528,6 +549,9 @@ ipp_store_filteraction_get(struct ipp_store *st, const char *key,
 	if (key_check("filter action", key, e) == -1 || ipp_store_op_begin(st, false, e) == -1)
 		return -1;
 	rc = ipp_store_op_end(st, false, st->be->filteraction_get(st, key, out, e), e);
+	if (rc == 0)
+		rc = loaded_check(st, rc, ipp_filteraction_validate(out, e), "filter action", key,
+		    e);
 	if (rc == -1)
 		ipp_filteraction_clear(out);
 	return rc;
