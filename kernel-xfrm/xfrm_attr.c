@@ -427,12 +427,34 @@ xfrm_attr_msg(const void *buf, size_t len, uint16_t lo, uint16_t hi, size_t hdrl
 	return nlh;
 }
 
+/*
+ * Calls cb for each attribute after a fixed header of hdrlen bytes.  Unlike
+ * mnl_attr_parse(), trailing bytes that do not form a whole attribute are an error.
+ */
+int
+xfrm_attr_walk(const struct nlmsghdr *nlh, size_t hdrlen, mnl_attr_cb_t cb, void *data)
+{
+	const struct nlattr *a;
+	long len = (long)nlh->nlmsg_len - NLMSG_HDRLEN - (long)MNL_ALIGN(hdrlen);
+	size_t step;
+
+	if (len < 0)
+		return -EBADMSG;
+	a = (const void *)((const uint8_t *)mnl_nlmsg_get_payload(nlh) + MNL_ALIGN(hdrlen));
+	while (mnl_attr_ok(a, (int)len)) {
+		if (cb(a, data) != MNL_CB_OK)
+			return -EBADMSG;
+		step = MNL_ALIGN(a->nla_len);
+		len -= step < (size_t)len ? (long)step : len;
+		a = mnl_attr_next(a);
+	}
+	return len == 0 ? 0 : -EBADMSG;
+}
+
 /* Fills tb[0..XFRMA_MAX] from the attributes after a fixed header of hdrlen bytes. */
 int
 xfrm_attr_parse(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb)
 {
 	memset(tb, 0, (XFRMA_MAX + 1) * sizeof(*tb));
-	if (mnl_attr_parse(nlh, (unsigned int)hdrlen, xfrm_attr_cb, tb) != MNL_CB_OK)
-		return -EBADMSG;
-	return 0;
+	return xfrm_attr_walk(nlh, hdrlen, xfrm_attr_cb, tb);
 }

@@ -47,6 +47,7 @@ bool	xfrm_attr_alg_put(struct nlmsghdr *nlh, size_t room, uint16_t type,
 int	xfrm_attr_alg_get(const struct nlattr *a, struct xfrm_alg *out);
 bool	xfrm_attr_mark_put(struct nlmsghdr *nlh, size_t room, const struct xfrm_mark *m);
 int	xfrm_attr_parse(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb);
+int	xfrm_attr_walk(const struct nlmsghdr *nlh, size_t hdrlen, mnl_attr_cb_t cb, void *data);
 const struct nlmsghdr *xfrm_attr_msg(const void *buf, size_t len, uint16_t lo, uint16_t hi,
 	    size_t hdrlen, const struct nlattr **tb, int *err);
 bool	xfrm_attr_addr_zero(const xfrm_address_t *a);

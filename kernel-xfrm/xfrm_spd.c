@@ -41,8 +41,8 @@ xfrm_spd_parse(const void *buf, size_t len, struct xfrm_spd_info *out)
 	    NULL, &rc);
 	if (nlh == NULL)
 		return rc;
-	if (mnl_attr_parse(nlh, sizeof(uint32_t), xfrm_spd_attr_cb, tb) != MNL_CB_OK)
-		return -EBADMSG;
+	if ((rc = xfrm_attr_walk(nlh, sizeof(uint32_t), xfrm_spd_attr_cb, tb)) < 0)
+		return rc;
 	if (tb[XFRMA_SPD_INFO] != NULL) {
 		memcpy(&si, mnl_attr_get_payload(tb[XFRMA_SPD_INFO]), sizeof(si));
 		out->in = si.incnt;

@@ -205,8 +205,14 @@ xfrm_state_id_build(struct nlmsghdr *nlh, size_t room, const struct xfrm_state_i
 static void
 xfrm_state_info_get(struct xfrm_state *s, const struct xfrm_usersa_info *k)
 {
-	if (k->sel.family != 0)
+	static const struct xfrm_selector none;
+
+	/* Larval SAs carry a selector without a family: the SA's own is meant. */
+	if (memcmp(&k->sel, &none, sizeof(none)) != 0) {
 		xfrm_attr_sel_get(&s->sel, &k->sel);
+		if (s->sel.family == 0)
+			s->sel.family = k->family;
+	}
 	s->family = k->family;
 	s->saddr = k->saddr;
 	s->daddr = k->id.daddr;
