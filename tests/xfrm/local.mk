@@ -19,3 +19,8 @@ tests_xfrm_check_xfrm_codec_SOURCES = tests/xfrm/check_xfrm_codec.c tests/xfrm/c
 tests_xfrm_check_xfrm_codec_CFLAGS = $(TEST_CFLAGS) $(MNL_CFLAGS)
 tests_xfrm_check_xfrm_codec_LDADD = kernel-xfrm/libxfrm.la $(MNL_LIBS) $(TEST_LIBS)
 endif
+
+# Namespace tests (root): iproute2 is the independent reader of what the library wrote.
+XFRM_NETNS_TESTS = tests/xfrm/policy.sh tests/xfrm/errors.sh tests/xfrm/kernel.sh
+TESTS += $(XFRM_NETNS_TESTS)
+EXTRA_DIST += $(XFRM_NETNS_TESTS) tests/xfrm/lib.sh tests/bench/xfrm
