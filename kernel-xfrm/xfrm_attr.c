@@ -3,6 +3,8 @@
  * algorithm, mark, and the attribute table parser.  Kernel structs inside messages are only
  * 4-byte aligned, so they are always copied out with memcpy, never dereferenced in place.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>

@@ -2,10 +2,13 @@
  * Batches: many requests per sendmsg, every one acked, each ack mapped back to its operation
  * by sequence number (operation i carries seq0 + i).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
 
 #include "kernel-xfrm/xfrm_int.h"
 
@@ -97,25 +100,64 @@ xfrm_batch_ack(struct xfrm_batch *b, const struct nlmsghdr *nlh, size_t lo, size
 	return 0;
 }
 
+/* Acks are small: many datagrams per recvmmsg cut the syscalls per operation. */
+#define XFRM_ACK_SLOTS	128
+#define XFRM_ACK_SLOT	(XFRM_RXBUF / XFRM_ACK_SLOTS)
+
+/* Checks and records every ack in one datagram. */
+static int
+xfrm_batch_datagram(struct xfrm_batch *b, const struct mmsghdr *m, const uint8_t *buf,
+    size_t lo, size_t hi, size_t *got)
+{
+	const struct sockaddr_nl *sa = m->msg_hdr.msg_name;
+	const struct nlmsghdr *nlh = (const void *)buf;
+	int len = (int)m->msg_len, rc;
+	size_t i;
+
+	if (m->msg_hdr.msg_namelen != sizeof(*sa) || sa->nl_pid != 0)
+		return -EPROTO;
+	if (m->msg_hdr.msg_flags & MSG_TRUNC) {
+		/* Only a stale dump part is this big; an answer of ours never is. */
+		i = (uint32_t)(nlh->nlmsg_seq - b->seq0);
+		return len >= NLMSG_HDRLEN && (i < lo || i >= hi) ? 0 : -EMSGSIZE;
+	}
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+		if ((rc = xfrm_batch_ack(b, nlh, lo, hi, got)) < 0)
+			return rc;
+	return len == 0 ? 0 : -EBADMSG;
+}
+
 /* Reads acks until operations lo..hi-1 all have their answer. */
 static int
 xfrm_batch_collect(struct xfrm_batch *b, size_t lo, size_t hi)
 {
-	const struct nlmsghdr *nlh;
-	size_t got = 0;
-	ssize_t n;
-	int len, rc;
+	struct mmsghdr m[XFRM_ACK_SLOTS];
+	struct iovec iov[XFRM_ACK_SLOTS];
+	struct sockaddr_nl sa[XFRM_ACK_SLOTS];
+	size_t got = 0, want = hi - lo, j;
+	int n, rc;
 
-	while (got < hi - lo) {
-		if ((n = xfrm_recv(b->h->fd, b->h->rx, XFRM_RXBUF)) < 0)
-			return (int)n;
-		len = (int)n;
-		for (nlh = (const void *)b->h->rx; mnl_nlmsg_ok(nlh, len);
-		    nlh = mnl_nlmsg_next(nlh, &len))
-			if ((rc = xfrm_batch_ack(b, nlh, lo, hi, &got)) < 0)
+	for (j = 0; j < XFRM_ACK_SLOTS; j++) {
+		iov[j].iov_base = b->h->rx + j * XFRM_ACK_SLOT;
+		iov[j].iov_len = XFRM_ACK_SLOT;
+	}
+	while (got < want) {
+		memset(m, 0, sizeof(m));
+		for (j = 0; j < XFRM_ACK_SLOTS; j++) {
+			m[j].msg_hdr.msg_name = &sa[j];
+			m[j].msg_hdr.msg_namelen = sizeof(sa[j]);
+			m[j].msg_hdr.msg_iov = &iov[j];
+			m[j].msg_hdr.msg_iovlen = 1;
+		}
+		j = want - got < XFRM_ACK_SLOTS ? want - got : XFRM_ACK_SLOTS;
+		n = recvmmsg(b->h->fd, m, (unsigned int)j, MSG_WAITFORONE, NULL);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -errno;
+		for (j = 0; j < (size_t)n; j++)
+			if ((rc = xfrm_batch_datagram(b, &m[j], iov[j].iov_base, lo, hi, &got)) < 0)
 				return rc;
-		if (len != 0)
-			return -EBADMSG;
 	}
 	return 0;
 }

@@ -1,4 +1,6 @@
 /* Kernel events (ACQUIRE, EXPIRE, POLEXPIRE, MAPPING) on a multicast subscriber socket. */
+#include "config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

@@ -1,4 +1,6 @@
 /* The request socket: open, close, and one request/reply exchange with checks. */
+#include "config.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

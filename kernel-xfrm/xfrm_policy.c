@@ -1,4 +1,6 @@
 /* Security policies: validation, the message codec, and the SPD operations. */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 

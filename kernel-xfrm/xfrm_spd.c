@@ -1,4 +1,6 @@
 /* SPD information and hash thresholds (XFRM_MSG_GETSPDINFO / NEWSPDINFO). */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 

@@ -1,4 +1,6 @@
 /* Security associations: validation, the message codec, SAD operations and ALLOCSPI. */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>

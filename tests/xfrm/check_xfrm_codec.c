@@ -3,6 +3,8 @@
  * with its parsers; decode messages the kernel really sent (captured.h); decode events built
  * by hand from the kernel's structs; refuse malformed objects and malformed messages.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>

@@ -4,6 +4,8 @@
  * batch; "del N" deletes them one message each, in one batch; "dump" counts the SPD.
  * Prints nothing on success except the dump count; exit 1 on any failed operation.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

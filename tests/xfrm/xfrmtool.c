@@ -3,6 +3,8 @@
  * Every subcommand maps to one library call; output lines are stable for scripts.
  * Exit status: 0 done, 1 the operation failed (or monitor timed out), 2 usage error.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
