@@ -8,6 +8,7 @@
  * narrowed silently.  The message names the network address that was probably meant.
  */
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,53 +125,73 @@ host_bits_clear(int family, const union ipp_ip *ip, unsigned prefix, union ipp_i
 	return clear;
 }
 
+/* Fails with the address's text in front of the message; formatted only on failure, as
+ * checking runs over every filter of every load. */
 static int
-check_net(const struct ipp_addr *a, const char *text, struct ipp_err *e)
-{
-	char net[INET6_ADDRSTRLEN];
-	union ipp_ip n;
+addr_fail(const struct ipp_addr *a, struct ipp_err *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
+static int
+addr_fail(const struct ipp_addr *a, struct ipp_err *e, const char *fmt, ...)
+{
+	char text[IPP_ADDR_STRLEN], msg[sizeof(e->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ipp_errf(e, IPP_E_INVAL, "'%s': %s", ipp_addr_format(a, text, sizeof(text)),
+	    msg);
+}
+
+static int
+check_family(const struct ipp_addr *a, struct ipp_err *e)
+{
 	if (family_bits(a->family) == 0)
-		return ipp_errf(e, IPP_E_INVAL, "'%s': address family %d is unknown; expected "
-		    "IPv4 (%d) or IPv6 (%d)", text, a->family, AF_INET, AF_INET6);
-	if (a->prefix > family_bits(a->family))
-		return ipp_errf(e, IPP_E_INVAL, "'%s': prefix /%u is longer than %s allows; "
-		    "expected at most /%u", text, a->prefix, family_name(a->family),
-		    family_bits(a->family));
-	if (!host_bits_clear(a->family, &a->ip, a->prefix, &n))
-		return ipp_errf(e, IPP_E_INVAL, "'%s': host bits are set under prefix /%u; "
-		    "expected the network address %s/%u", text, a->prefix,
-		    ip_text(a->family, &n, net), a->prefix);
-	if (a->family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a->ip.v6) && a->prefix >= 96)
-		return ipp_errf(e, IPP_E_INVAL, "'%s': an IPv4-mapped IPv6 address never "
-		    "matches IPv4 traffic; expected the IPv4 form", text);
+		return addr_fail(a, e, "address family %d is unknown; expected IPv4 (%d) or "
+		    "IPv6 (%d)", a->family, AF_INET, AF_INET6);
 	return 0;
 }
 
 static int
-check_range(const struct ipp_addr *a, const char *text, struct ipp_err *e)
+check_net(const struct ipp_addr *a, struct ipp_err *e)
 {
-	unsigned bytes = family_bits(a->family) / 8;
+	char net[INET6_ADDRSTRLEN];
+	union ipp_ip n;
 
-	if (bytes == 0)
-		return ipp_errf(e, IPP_E_INVAL, "'%s': address family %d is unknown; expected "
-		    "IPv4 (%d) or IPv6 (%d)", text, a->family, AF_INET, AF_INET6);
-	if (memcmp(a->ip.b, a->ip_end.b, bytes) > 0)
-		return ipp_errf(e, IPP_E_INVAL, "'%s': range runs backwards; expected the "
-		    "lower address first", text);
+	if (check_family(a, e) == -1)
+		return -1;
+	if (a->prefix > family_bits(a->family))
+		return addr_fail(a, e, "prefix /%u is longer than %s allows; expected at most "
+		    "/%u", a->prefix, family_name(a->family), family_bits(a->family));
+	if (!host_bits_clear(a->family, &a->ip, a->prefix, &n))
+		return addr_fail(a, e, "host bits are set under prefix /%u; expected the "
+		    "network address %s/%u", a->prefix, ip_text(a->family, &n, net), a->prefix);
+	if (a->family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a->ip.v6) && a->prefix >= 96)
+		return addr_fail(a, e, "an IPv4-mapped IPv6 address never matches IPv4 "
+		    "traffic; expected the IPv4 form");
+	return 0;
+}
+
+static int
+check_range(const struct ipp_addr *a, struct ipp_err *e)
+{
+	if (check_family(a, e) == -1)
+		return -1;
+	if (memcmp(a->ip.b, a->ip_end.b, family_bits(a->family) / 8) > 0)
+		return addr_fail(a, e, "range runs backwards; expected the lower address first");
 	if (a->family == AF_INET6 && (IN6_IS_ADDR_V4MAPPED(&a->ip.v6) ||
 	    IN6_IS_ADDR_V4MAPPED(&a->ip_end.v6)))
-		return ipp_errf(e, IPP_E_INVAL, "'%s': an IPv4-mapped IPv6 address never "
-		    "matches IPv4 traffic; expected the IPv4 form", text);
+		return addr_fail(a, e, "an IPv4-mapped IPv6 address never matches IPv4 "
+		    "traffic; expected the IPv4 form");
 	return 0;
 }
 
 int
 ipp_addr_check(const struct ipp_addr *a, struct ipp_err *e)
 {
-	char text[IPP_ADDR_STRLEN], shown[IPP_PRINTABLE_MAX];
+	char shown[IPP_PRINTABLE_MAX];
 
-	ipp_addr_format(a, text, sizeof(text));
 	switch (a->kind) {
 	case IPP_ADDR_NONE:
 	case IPP_ADDR_ME:
@@ -181,9 +202,9 @@ ipp_addr_check(const struct ipp_addr *a, struct ipp_err *e)
 	case IPP_ADDR_SRV_GATEWAY:
 		return 0;
 	case IPP_ADDR_NET:
-		return check_net(a, text, e);
+		return check_net(a, e);
 	case IPP_ADDR_RANGE:
-		return check_range(a, text, e);
+		return check_range(a, e);
 	case IPP_ADDR_DNSNAME:
 		if (a->dns == NULL || !ipp_dnsname_valid(a->dns))
 			return ipp_errf(e, IPP_E_INVAL, "'%s': not a valid DNS name; expected "

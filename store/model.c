@@ -218,7 +218,7 @@ const struct ipp_filterlist *
 ipp_tree_filterlist(const struct ipp_policy_tree *t, const char *name)
 {
 	for (size_t i = 0; name != NULL && i < t->nlists; i++)
-		if (strcmp(t->lists[i].name, name) == 0)
+		if (t->lists[i].name != NULL && strcmp(t->lists[i].name, name) == 0)
 			return &t->lists[i];
 	return NULL;
 }
@@ -227,7 +227,7 @@ const struct ipp_filteraction *
 ipp_tree_filteraction(const struct ipp_policy_tree *t, const char *name)
 {
 	for (size_t i = 0; name != NULL && i < t->nactions; i++)
-		if (strcmp(t->actions[i].name, name) == 0)
+		if (t->actions[i].name != NULL && strcmp(t->actions[i].name, name) == 0)
 			return &t->actions[i];
 	return NULL;
 }

@@ -312,7 +312,10 @@ bool ipp_dnsname_valid(const char *s);
 
 /* ---- validation (store/validate.c) ---- */
 /* Each returns 0 or -1 with e naming the object, the field, the bad value and what was
- * expected (IPP_E_INVAL). */
+ * expected (IPP_E_INVAL).
+ * A policy without main-mode offers, or a default response rule without offers or
+ * authentication, is valid: those mean Windows' defaults (ipp_policy_fill_defaults).
+ * Rule names are unique in a policy without regard to ASCII case. */
 int ipp_filter_validate(const struct ipp_filter *f, struct ipp_err *e);
 int ipp_filterlist_validate(const struct ipp_filterlist *fl, struct ipp_err *e);
 int ipp_qm_offer_validate(const struct ipp_qm_offer *o, struct ipp_err *e);

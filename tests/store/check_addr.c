@@ -93,6 +93,7 @@ static const struct bad bads[] = {
 	{ "2001:db8::/129", NULL, { "prefix /129", "IPv6", "0 to 128" } },
 	{ "2001:db8::", "255.255.0.0", { "mask 255.255.0.0", "IPv6" } },
 	{ "10.0.0.0", "abc", { "mask 'abc'", "prefix length", "dotted" } },
+	{ "10.0.0.0", "0008", { "prefix /0008 is out of range for IPv4" } },
 	{ "10.0.0.0", "-8", { "mask '-8'" } },
 	{ "10.0.0.0/", NULL, { "mask ''" } },
 	{ "10.0.0.1/8", NULL, { "10.0.0.1/8", "host bits", "10.0.0.0/8" } },

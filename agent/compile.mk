@@ -1,0 +1,1 @@
+# agent/compile.mk: build fragment, included by the top-level Makefile.am

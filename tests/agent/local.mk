@@ -1,0 +1,1 @@
+# tests/agent/local.mk: build fragment, included by the top-level Makefile.am
