@@ -48,3 +48,10 @@ check_PROGRAMS += tests/bench/bench_store
 tests_bench_bench_store_LDADD = store/libippstore.la
 EXTRA_DIST += tests/bench/store
 endif
+# fuzz_store_file: the local store's file reader, on raw files and damaged real stores.
+if ENABLE_FUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_store_file
+tests_fuzz_fuzz_store_file_SOURCES = tests/fuzz/fuzz_store_file.c
+tests_fuzz_fuzz_store_file_LDADD = store/libippstore.la
+tests_fuzz_fuzz_store_file_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif
