@@ -82,6 +82,15 @@ sqlstore_err(struct sqlstore *s, int rc, const char *what, struct ipp_err *e)
 	return ipp_errf(e, IPP_E_STORE, "%s: %s: %s", s->base.where, what, msg);
 }
 
+void
+sqlstore_err_where(struct sqlstore *s, struct ipp_err *e)
+{
+	size_t n = strlen(s->base.where);
+
+	if (e != NULL && e->code == IPP_E_STORE && strncmp(e->msg, s->base.where, n) != 0)
+		ipp_err_prefix(e, "%s", s->base.where);
+}
+
 sqlite3_stmt *
 sqlstore_stmt(struct sqlstore *s, const char *sql, struct ipp_err *e)
 {

@@ -40,6 +40,8 @@ sqlite3_stmt *sqlstore_stmt(struct sqlstore *s, const char *sql, struct ipp_err 
 void sqlstore_done(sqlite3_stmt *stmt);
 /* Maps an SQLite result code to an ipp_err naming the file and what was being done. */
 int sqlstore_err(struct sqlstore *s, int rc, const char *what, struct ipp_err *e);
+/* Names the file in a store error that does not yet (a bad value read from a column). */
+void sqlstore_err_where(struct sqlstore *s, struct ipp_err *e);
 int sqlstore_exec(struct sqlstore *s, const char *sql, struct ipp_err *e);
 /* Steps a statement that returns no row, then sqlstore_done. */
 int sqlstore_run(struct sqlstore *s, sqlite3_stmt *stmt, const char *what, struct ipp_err *e);

@@ -71,8 +71,10 @@ sqlstore_filteraction_get(struct ipp_store *st, const char *key,
 	sqlstore_done(stmt);
 	if (rc == 0)
 		rc = offers_read(s, id, out, e);
-	if (rc == -1)
+	if (rc == -1) {
+		sqlstore_err_where(sqlstore_of(st), e);
 		ipp_filteraction_clear(out);
+	}
 	return rc;
 }
 

@@ -93,8 +93,10 @@ sqlstore_filterlist_get(struct ipp_store *st, const char *key, struct ipp_filter
 	sqlstore_done(stmt);
 	if (rc == 0)
 		rc = filters_read(s, id, out, e);
-	if (rc == -1)
+	if (rc == -1) {
+		sqlstore_err_where(sqlstore_of(st), e);
 		ipp_filterlist_clear(out);
+	}
 	return rc;
 }
 

@@ -390,7 +390,9 @@ sqlstore_policy_get(struct ipp_store *st, const char *key, struct ipp_policy_tre
 	free(l.list_ids);
 	free(l.list_room);
 	free(l.action_ids);
-	if (rc == -1)
+	if (rc == -1) {
+		sqlstore_err_where(sqlstore_of(st), e);
 		ipp_policy_tree_clear(out);
+	}
 	return rc;
 }

@@ -52,7 +52,7 @@ sidecar(const char *path, const char *suffix)
 /* Opening path must fail with IPP_E_STORE naming the path and why, whatever the flags,
  * and leave the file byte for byte as it was, with no journal, WAL or shm beside it. */
 static void
-refused(const char *path, const char *why)
+refused_by(const char *path, const char *why, size_t nflags)
 {
 	static const int flags[] = { 0, IPP_STORE_CREATE, IPP_STORE_RDONLY };
 	unsigned char *before, *after;
@@ -60,12 +60,13 @@ refused(const char *path, const char *why)
 
 	before = st_read_file(path, &blen);
 	ck_assert_ptr_nonnull(before);
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+	for (size_t i = 0; i < nflags; i++) {
 		struct ipp_store_opts o = { .flags = flags[i] };
 		struct ipp_store *st = NULL;
 		struct ipp_err e = { 0 };
 
-		ck_assert_int_eq(ipp_store_open_local(&st, path, &o, &e), -1);
+		ck_assert_msg(ipp_store_open_local(&st, path, &o, &e) == -1,
+		    "%s opened with flags %d", path, flags[i]);
 		ck_assert_ptr_null(st);
 		ck_assert_int_eq(e.code, IPP_E_STORE);
 		ck_assert_msg(strstr(e.msg, path) != NULL, "no path in '%s'", e.msg);
@@ -80,6 +81,12 @@ refused(const char *path, const char *why)
 		ck_assert(!st_exists(sidecar(path, "-shm")));
 	}
 	free(before);
+}
+
+static void
+refused(const char *path, const char *why)
+{
+	refused_by(path, why, 3);
 }
 
 static const char *
@@ -362,6 +369,83 @@ START_TEST(test_foreign_keys_enforced)
 }
 END_TEST
 
+/* Content that SQLite accepts but the model does not: what a hand edit or a crafted file
+ * could hold.  Loading it fails with IPP_E_STORE; nothing invalid reaches the caller. */
+static void
+load_refused(const char *sql, const char *why)
+{
+	const char *path = new_store("crafted.db", 0);
+	struct ipp_store *st;
+	struct ipp_policy_tree t;
+	struct ipp_filterlist fl;
+	struct ipp_err e = { 0 };
+
+	raw_sql(path, sql);
+	st = st_open(path, 0);
+	ck_assert_int_eq(ipp_store_policy_get(st, "Server (Request Security)", &t, &e), -1);
+	ck_assert_int_eq(e.code, IPP_E_STORE);
+	ck_assert_msg(strstr(e.msg, why) != NULL, "'%s' lacks '%s'", e.msg, why);
+	ck_assert_ptr_null(t.policy.name);
+	ck_assert_int_eq(ipp_store_filterlist_get(st, "All IP Traffic", &fl, &e), -1);
+	ck_assert_int_eq(e.code, IPP_E_STORE);
+	ipp_store_close(st);
+	unlink(path);
+}
+
+START_TEST(test_crafted_content_refused)
+{
+	/* Within the schema's CHECKs, outside the model: an IPv4 prefix of 99. */
+	load_refused("UPDATE filter SET dst_kind = 'net', dst_addr = '10.0.0.0', "
+	    "dst_prefix = 99", "as stored is invalid");
+	load_refused("UPDATE filter SET src_kind = 'range', src_addr = '10.0.0.1', "
+	    "src_end = 'fe80::1'", "src_end");
+	load_refused("UPDATE filter SET dst_kind = 'net', dst_addr = 'not an address', "
+	    "dst_prefix = 8", "dst_addr");
+}
+END_TEST
+
+START_TEST(test_check_violation_refused)
+{
+	const char *path = new_store("checks.db", 0);
+
+	struct ipp_store *st;
+	struct ipp_filterlist fl;
+	struct ipp_err e = { 0 };
+
+	/* Rows that break the schema's own CHECKs fail the integrity check at open... */
+	raw_sql(path, "PRAGMA ignore_check_constraints = ON; UPDATE filter SET src_kind = 'moon'");
+	refused_by(path, "CHECK constraint failed", 2);
+	/* ... except read-only, where SQLite's check skips CHECKs: then loading refuses. */
+	st = st_open(path, IPP_STORE_RDONLY);
+	ck_assert_int_eq(ipp_store_filterlist_get(st, "All IP Traffic", &fl, &e), -1);
+	ck_assert_int_eq(e.code, IPP_E_STORE);
+	ck_assert(strstr(e.msg, "src_kind") != NULL);
+	ck_assert(strstr(e.msg, path) != NULL);
+	ipp_store_close(st);
+}
+END_TEST
+
+START_TEST(test_crafted_algorithm_refused)
+{
+	const char *path = new_store("algo.db", 0);
+	struct ipp_store *st;
+	struct ipp_policy_tree t;
+	struct ipp_filteraction fa;
+	struct ipp_err e = { 0 };
+
+	raw_sql(path, "UPDATE action_offer SET esp_cipher = 'ROT13'; "
+	    "UPDATE mm_offer SET dhgroup = 3");
+	st = st_open(path, 0);
+	ck_assert_int_eq(ipp_store_filteraction_get(st, "Require Security", &fa, &e), -1);
+	ck_assert_int_eq(e.code, IPP_E_STORE);
+	ck_assert(strstr(e.msg, "ROT13") != NULL);
+	/* Group 3 is no group: the policy as stored is invalid. */
+	ck_assert_int_eq(ipp_store_policy_get(st, "Client (Respond Only)", &t, &e), -1);
+	ck_assert_int_eq(e.code, IPP_E_STORE);
+	ipp_store_close(st);
+}
+END_TEST
+
 static Suite *
 open_suite(void)
 {
@@ -385,6 +469,9 @@ open_suite(void)
 	tcase_add_test(tc, test_migrations_errors);
 	tcase_add_test(tc, test_embedded_schema_applies);
 	tcase_add_test(tc, test_foreign_keys_enforced);
+	tcase_add_test(tc, test_crafted_content_refused);
+	tcase_add_test(tc, test_check_violation_refused);
+	tcase_add_test(tc, test_crafted_algorithm_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
