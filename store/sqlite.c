@@ -243,9 +243,10 @@ sqlstore_configure(struct sqlstore *s, struct ipp_err *e)
 		rc = sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
 	if (rc != SQLITE_OK)
 		return sqlstore_err(s, rc, "configuring the connection", e);
-	/* secure_delete: a removed preshared key must not linger in free pages. */
+	/* secure_delete: a removed preshared key must not linger in free pages;
+	 * temp_store: nor in a temporary file (statement journals hold old rows). */
 	return sqlstore_exec(s, "PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; "
-	    "PRAGMA cell_size_check = ON", e);
+	    "PRAGMA temp_store = MEMORY; PRAGMA cell_size_check = ON", e);
 }
 
 /* Creates the file 0600 if it does not exist; *made tells whether this call made it. */
