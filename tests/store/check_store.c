@@ -814,6 +814,46 @@ START_TEST(test_policy_invalid_refused)
 }
 END_TEST
 
+START_TEST(test_invalid_inputs_change_nothing)
+{
+	struct ipp_policy p;
+	struct ipp_rule r;
+	struct ipp_filterlist fl;
+
+	make_list("L", 1);
+	make_action("A", IPP_ACTION_PERMIT);
+	make_policy("P", "L", "A");
+
+	st_rule(&r, "r", "L", "A");
+	free(r.name);
+	r.name = strdup("");
+	ST_FAILS(path, ipp_store_rule_create(st, "P", &r, e), IPP_E_INVAL, "'P'");
+	ST_FAILS(path, ipp_store_rule_update(st, "P", "r1", &r, e), IPP_E_INVAL, "'P'");
+	ipp_rule_clear(&r);
+
+	st_rule(&r, "r", "L", "A");
+	strcpy(r.guid, "{12345678-1234-1234-1234-12345678901Z}");
+	ST_FAILS(path, ipp_store_rule_create(st, "P", &r, e), IPP_E_INVAL, "GUID");
+	ipp_rule_clear(&r);
+
+	st_policy(&p, "P");
+	p.poll_min = 0;
+	ST_FAILS(path, ipp_store_policy_update(st, "P", &p, e), IPP_E_INVAL, NULL);
+	free(p.name);
+	p.name = strdup("Q");
+	ST_FAILS(path, ipp_store_policy_create(st, &p, e), IPP_E_INVAL, NULL);
+	ipp_policy_clear(&p);
+
+	st_list(&fl, "", 0);
+	ST_FAILS(path, ipp_store_filterlist_update(st, "L", &fl, e), IPP_E_INVAL, NULL);
+	ST_FAILS(path, ipp_store_filterlist_create(st, &fl, e), IPP_E_INVAL, NULL);
+	ipp_filterlist_clear(&fl);
+
+	ST_FAILS(path, ipp_store_rule_delete(st, "P", NULL, e), IPP_E_INVAL, NULL);
+	ST_FAILS(path, ipp_store_filterlist_delete(st, "", e), IPP_E_INVAL, NULL);
+}
+END_TEST
+
 START_TEST(test_assign)
 {
 	struct ipp_policy_tree t;
@@ -1000,6 +1040,7 @@ store_suite(void)
 	tcase_add_test(tc, test_policy_update);
 	tcase_add_test(tc, test_policy_defaults_filled);
 	tcase_add_test(tc, test_policy_invalid_refused);
+	tcase_add_test(tc, test_invalid_inputs_change_nothing);
 	tcase_add_test(tc, test_assign);
 	tcase_add_test(tc, test_tx_commit_rollback);
 	tcase_add_test(tc, test_tx_failed_op_undoes_only_itself);
