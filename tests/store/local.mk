@@ -46,8 +46,8 @@ endif
 if HAVE_CHECK
 check_PROGRAMS += tests/bench/bench_store
 tests_bench_bench_store_LDADD = store/libippstore.la
-EXTRA_DIST += tests/bench/store
 endif
+EXTRA_DIST += tests/bench/store
 # fuzz_store_file: the local store's file reader, on raw files and damaged real stores.
 if ENABLE_FUZZER
 noinst_PROGRAMS += tests/fuzz/fuzz_store_file
