@@ -158,28 +158,38 @@ ipp_store_op_end(struct ipp_store *st, bool write, int rc, struct ipp_err *e)
 
 /* ---- checks shared by the operations ---- */
 
+/* A key is a GUID or a valid name: anything else names nothing, and refusing it here
+ * keeps control bytes and over-long text out of every later message that echoes it. */
 static int
 key_check(const char *what, const char *key, struct ipp_err *e)
 {
 	if (key == NULL || *key == '\0')
 		return ipp_errf(e, IPP_E_INVAL, "no %s name or GUID given", what);
-	return 0;
+	if (ipp_guid_valid(key))
+		return 0;
+	return ipp_name_validate(what, key, e);
 }
 
 /* An empty GUID gets a new one; a given one must be braced and is kept upper-case. */
 static int
 guid_fill(const char *what, const char *name, char guid[IPP_GUID_SIZE], struct ipp_err *e)
 {
+	if (memchr(guid, '\0', IPP_GUID_SIZE) == NULL)
+		return ipp_errf(e, IPP_E_INVAL, "%s: GUID field is not terminated", what);
 	if (guid[0] == '\0') {
 		if (ipp_guid_new(guid) == -1)
 			return ipp_errf(e, IPP_E_STORE, "%s '%s': no randomness for a new GUID",
 			    what, name != NULL ? name : "");
 		return 0;
 	}
-	if (!ipp_guid_valid(guid))
-		return ipp_errf(e, IPP_E_INVAL, "%s '%s': GUID '%.40s' is not of the form "
-		    "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}", what, name != NULL ? name : "",
-		    guid);
+	if (!ipp_guid_valid(guid)) {
+		char shown[IPP_PRINTABLE_MAX], nshown[IPP_PRINTABLE_MAX];
+
+		return ipp_errf(e, IPP_E_INVAL, "%s '%s': GUID '%s' is not of the form "
+		    "{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}", what,
+		    ipp_str_printable(name != NULL ? name : "", nshown, sizeof(nshown)),
+		    ipp_str_printable(guid, shown, sizeof(shown)));
+	}
 	for (char *c = guid; *c != '\0'; c++)
 		*c = (char)toupper((unsigned char)*c);
 	return 0;

@@ -850,6 +850,9 @@ START_TEST(test_invalid_inputs_change_nothing)
 	ipp_filterlist_clear(&fl);
 
 	ST_FAILS(path, ipp_store_rule_delete(st, "P", NULL, e), IPP_E_INVAL, NULL);
+	/* A key that could name nothing is refused, and echoed only in printable form. */
+	ST_FAILS(path, ipp_store_policy_delete(st, "bad\x01key", e), IPP_E_INVAL, "\\x01");
+	ST_FAILS(path, ipp_store_assign(st, "bad\nkey", e), IPP_E_INVAL, "control");
 	ST_FAILS(path, ipp_store_filterlist_delete(st, "", e), IPP_E_INVAL, NULL);
 }
 END_TEST
