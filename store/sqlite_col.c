@@ -31,8 +31,12 @@ static const char *const actions[] = {
 static int
 bad_value(sqlite3_stmt *stmt, int col, const char *text, struct ipp_err *e)
 {
-	return ipp_errf(e, IPP_E_STORE, "the store holds a bad value in column %s: '%.64s'",
-	    sqlite3_column_name(stmt, col), text != NULL ? text : "NULL");
+	char shown[IPP_PRINTABLE_MAX];
+
+	/* The text comes from the file, which may have been crafted. */
+	return ipp_errf(e, IPP_E_STORE, "the store holds a bad value in column %s: '%s'",
+	    sqlite3_column_name(stmt, col),
+	    text != NULL ? ipp_str_printable(text, shown, sizeof(shown)) : "NULL");
 }
 
 /* The index of the column's text in names, or -1 with e set. */
