@@ -121,7 +121,7 @@ xfrm_batch_datagram(struct xfrm_batch *b, const struct mmsghdr *m, const uint8_t
 		i = (uint32_t)(nlh->nlmsg_seq - b->seq0);
 		return len >= NLMSG_HDRLEN && (i < lo || i >= hi) ? 0 : -EMSGSIZE;
 	}
-	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+	for (; xfrm_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
 		if ((rc = xfrm_batch_ack(b, nlh, lo, hi, got)) < 0)
 			return rc;
 	return len == 0 ? 0 : -EBADMSG;
