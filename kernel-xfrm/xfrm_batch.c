@@ -14,8 +14,8 @@
 
 /* Bytes per sendmsg; the buffer is twice this, as mnl_nlmsg_batch requires. */
 #define XFRM_BATCH_LIMIT	(256 * 1024)
-/* An ack costs about this much of the receive buffer (skb overhead included). */
-#define XFRM_ACK_COST		1024
+/* An ack costs under this much of the receive buffer (its skb's truesize). */
+#define XFRM_ACK_COST		2048
 /* Result of an operation sent but not yet answered. */
 #define XFRM_PENDING		1
 

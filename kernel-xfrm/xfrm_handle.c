@@ -63,7 +63,7 @@ xfrm_open(struct xfrm_handle **hp)
 		goto fail;
 	}
 	h->portid = mnl_socket_get_portid(h->nl);
-	h->seq = (uint32_t)random();
+	h->seq = 0;
 	*hp = h;
 	return 0;
 fail:
