@@ -41,7 +41,8 @@
 
 /*
  * Traffic selector.  Addresses beyond the prefix must be zero; a port needs a protocol, and
- * a port's bits must lie inside its mask.  A port given with mask 0 gets mask 0xffff.
+ * a port's bits must lie inside its mask.  A port given with mask 0 gets mask 0xffff.  For
+ * ICMP and ICMPv6 the kernel reads sport as the type and dport as the code.
  */
 struct xfrm_sel {
 	uint16_t	family;		/* AF_INET or AF_INET6 */
@@ -279,8 +280,8 @@ int	xfrm_state_flush(struct xfrm_handle *h, uint8_t proto);
  * Allocates an SPI in [min, max] for a larval SA from saddr to daddr (XFRM_MSG_ALLOCSPI;
  * reply XFRM_MSG_NEWSA).  Uses s->family, saddr, daddr, proto, mode, reqid, mark; on
  * success s->spi is the SPI chosen.  Complete the SA with xfrm_state_update().
- * Errors: -EINVAL (min > max, min 0 below 256 for ESP/AH is the kernel's call), -ENOENT
- * (no SPI free in the range), -EPERM.
+ * Errors: -EINVAL (min > max; an IPComp CPI above 0xffff), -ENOENT (no SPI free in the
+ * range: the kernel then leaves a larval SA with SPI 0 that expires by itself), -EPERM.
  */
 int	xfrm_state_allocspi(struct xfrm_handle *h, struct xfrm_state *s, uint32_t min,
 	    uint32_t max);

@@ -226,7 +226,7 @@ xfrm_event_read(struct xfrm_monitor *m, xfrm_event_cb cb, void *arg)
 	if ((n = xfrm_recv(m->fd, m->buf, XFRM_RXBUF)) < 0)
 		return n == -EAGAIN || n == -EWOULDBLOCK ? 0 : (int)n;
 	len = (int)n;
-	for (nlh = (const void *)m->buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+	for (nlh = (const void *)m->buf; xfrm_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 		if ((rc = xfrm_event_parse(nlh, nlh->nlmsg_len, &ev)) < 0)
 			return rc;
 		if (rc == 0)

@@ -944,13 +944,32 @@ find_cmd(const char *name)
 	return NULL;
 }
 
+static const char usage_text[] =
+"usage: " TOOL " COMMAND [--option value]...\n"
+"  state-add|state-update --src A --dst B --proto esp|ah|comp --spi 0xN\n"
+"      [--mode transport|tunnel|beet] [--reqid N] [--enc NAME:HEXKEY]\n"
+"      [--auth NAME:HEXKEY:TRUNCBITS] [--aead NAME:HEXKEY:ICVBITS] [--comp NAME]\n"
+"      [--soft-secs N] [--hard-secs N] [--soft-bytes N] [--hard-bytes N]\n"
+"      [--soft-packets N] [--hard-packets N] [--replay N] [--esn] [--encap SPORT:DPORT]\n"
+"      [--mark V[/M]] [--flags N]\n"
+"  state-del|state-get --dst B --proto P --spi 0xN [--mark V[/M]]   state-dump\n"
+"  state-flush [--proto P]\n"
+"  policy-add|policy-update --src P[/LEN] --dst P[/LEN] --dir in|out|fwd [--proto N|name]\n"
+"      [--sport N] [--dport N] [--sport-mask M] [--dport-mask M] [--dev IF|--ifindex N]\n"
+"      [--action allow|block] [--prio N] [--index N] [--mark V[/M]] [--if-id N]\n"
+"      [--soft-secs N] [--hard-secs N] ... (lifetimes as for states)\n"
+"      [--tmpl esp|ah|comp:transport|tunnel:REQID[:TSRC-TDST][:optional]]...\n"
+"  policy-del|policy-get (selector, --dir [, --mark]) or (--dir --index N)\n"
+"  policy-dump   policy-flush\n"
+"  allocspi --src A --dst B --proto P [--reqid N] [--mode M] --min N --max N\n"
+"  monitor [--count N] [--timeout SECS]   (exit 0 after N events, 1 on timeout)\n"
+"  spd-get   spd-set --v4 LBITS:RBITS --v6 LBITS:RBITS\n"
+"  batch   (one policy-/state- add|update|del per line of standard input)\n";
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: " TOOL " COMMAND [--option value]...\ncommands:");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(stderr, " %s", cmds[i].name);
-	fprintf(stderr, "\n");
+	fputs(usage_text, stderr);
 	exit(2);
 }
 
