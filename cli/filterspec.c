@@ -489,6 +489,18 @@ ipp_fspec_clear(struct ipp_fspec *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
+/* Back to n0 entries; a list that was empty gives its array back too. */
+static void
+rollback(struct ipp_fspec_list *l, size_t n0)
+{
+	while (l->n > n0)
+		ipp_fspec_clear(&l->v[--l->n]);
+	if (n0 == 0) {
+		free(l->v);
+		l->v = NULL;
+	}
+}
+
 int
 ipp_fspec_list_add(struct ipp_fspec_list *l, const char *text, struct ipp_err *e)
 {
@@ -512,8 +524,7 @@ ipp_fspec_list_add(struct ipp_fspec_list *l, const char *text, struct ipp_err *e
 		}
 		free(word);
 		if (rc == -1) {
-			while (l->n > n0)
-				ipp_fspec_clear(&l->v[--l->n]);
+			rollback(l, n0);
 			return -1;
 		}
 		i += w;
@@ -527,8 +538,5 @@ ipp_fspec_list_add(struct ipp_fspec_list *l, const char *text, struct ipp_err *e
 void
 ipp_fspec_list_clear(struct ipp_fspec_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		ipp_fspec_clear(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
+	rollback(l, 0);
 }

@@ -362,6 +362,10 @@ ipp_negpol_add(struct ipp_negpol *np, const char *text, enum ipp_negpol_syntax s
 			np->offers = offers;
 			if (np->noffers > 0)
 				np->offers[np->noffers - 1] = last;
+			if (np->noffers == 0) {
+				free(np->offers);
+				np->offers = NULL;
+			}
 			return -1;
 		}
 		i = (size_t)(c.s - text) + c.n;
