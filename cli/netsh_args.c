@@ -187,6 +187,15 @@ ipp_nargs_get(const struct ipp_nargs *a, size_t tag)
 	return NULL;
 }
 
+const struct ipp_nargs_val *
+ipp_nargs_next(const struct ipp_nargs *a, const struct ipp_nargs_val *prev)
+{
+	for (size_t i = (size_t)(prev - a->v) + 1; i < a->n; i++)
+		if (a->v[i].tag == prev->tag)
+			return &a->v[i];
+	return NULL;
+}
+
 /* ---- splitting and quoting ---- */
 
 static bool
