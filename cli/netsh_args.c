@@ -28,8 +28,11 @@ list_names(char *msg, size_t size, const void *table, size_t n, size_t stride,
 
 		if (word != NULL && strncasecmp(nm, word, len) != 0)
 			continue;
+		if (size - o < 8)
+			return;
+		/* Keep room for ", ..." after the last name that fits. */
 		w = snprintf(msg + o, size - o, "%s%s", first ? "" : ", ", nm);
-		if (w < 0 || (size_t)w >= size - o - 5) {
+		if (w < 0 || (size_t)w >= size - o - 6) {
 			snprintf(msg + o, size - o, "%s...", first ? "" : ", ");
 			return;
 		}
