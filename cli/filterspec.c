@@ -49,31 +49,42 @@ show(struct piece p, char buf[IPP_LEX_SHOWLEN])
 	return ipp_lex_show(p.s, p.n, buf);
 }
 
-/* Dotted quad with decimal octets.  Leading zeros are refused: inet_aton would read them
- * as octal, Windows' own parser as decimal, and a filter must not depend on which. */
+enum { QUAD_OK = 0, QUAD_BAD = -1, QUAD_INNER_WILDCARD = -2 };
+
+/*
+ * Four decimal octets.  With wild, trailing octets may be "*" (144.92.*.*) and *known
+ * counts the others.  Leading zeros are refused: inet_aton() reads 010 as octal, a person
+ * as decimal, and a filter must not depend on which.
+ */
 static int
-dotted_quad(struct piece p, uint32_t *out)
+dotted_quad(struct piece p, bool wild, uint32_t *out, unsigned *known)
 {
 	uint32_t v = 0, octet;
 	size_t i = 0;
 
-	for (int k = 0; k < 4; k++) {
+	*known = 0;
+	for (unsigned k = 0; k < 4; k++) {
 		size_t d = ipp_lex_ndigits(p.s + i, p.n - i);
 
-		if (d == 0 || (d > 1 && p.s[i] == '0') || ipp_lex_u32(p.s + i, d, 0, 255, &octet))
-			return -1;
+		if (wild && d == 0 && i < p.n && p.s[i] == '*') {
+			d = 1;
+			octet = 0;
+		} else if (*known < k && d > 0) {
+			return QUAD_INNER_WILDCARD;
+		} else if (d == 0 || (d > 1 && p.s[i] == '0') ||
+		    ipp_lex_u32(p.s + i, d, 0, 255, &octet) == -1) {
+			return QUAD_BAD;
+		} else
+			(*known)++;
 		v = v << 8 | octet;
 		i += d;
-		if (k < 3) {
-			if (i >= p.n || p.s[i] != '.')
-				return -1;
-			i++;
-		}
+		if (k < 3 && (i >= p.n || p.s[i++] != '.'))
+			return QUAD_BAD;
 	}
 	if (i != p.n)
-		return -1;
+		return QUAD_BAD;
 	*out = v;
-	return 0;
+	return QUAD_OK;
 }
 
 /* A dotted mask or a prefix length into a prefix length of at most max. */
@@ -81,6 +92,7 @@ static int
 parse_mask(struct ctx *c, struct piece m, unsigned max, unsigned *prefix)
 {
 	char b[IPP_LEX_SHOWLEN];
+	unsigned known;
 	uint32_t v;
 
 	if (m.n == 0)
@@ -94,7 +106,7 @@ parse_mask(struct ctx *c, struct piece m, unsigned max, unsigned *prefix)
 	if (max != 32)
 		return FAIL(c, "mask %s: an IPv6 mask is a prefix length from 0 to 128",
 		    show(m, b));
-	if (dotted_quad(m, &v) == -1)
+	if (dotted_quad(m, false, &v, &known) != QUAD_OK)
 		return FAIL(c, "mask %s is not a dotted mask like 255.255.0.0", show(m, b));
 	if ((~v & (~v + 1)) != 0)
 		return FAIL(c, "mask %s is not contiguous", show(m, b));
@@ -107,35 +119,17 @@ static int
 parse_v4(struct ctx *c, struct piece a, bool has_mask, struct ipp_addr *out)
 {
 	char b[IPP_LEX_SHOWLEN];
-	uint32_t v = 0, octet;
-	unsigned known = 0;
-	size_t i = 0;
+	unsigned known;
+	uint32_t v;
 
-	for (int k = 0; k < 4; k++) {
-		size_t d = ipp_lex_ndigits(a.s + i, a.n - i);
-
-		if (d == 0 && i < a.n && a.s[i] == '*') {
-			d = 1;
-			octet = 0;
-		} else if (known < (unsigned)k) {
-			return FAIL(c, "address %s: a wildcard may only replace trailing octets "
-			    "(write 10.1.*.* or use a mask)", show(a, b));
-		} else if (d == 0 || (d > 1 && a.s[i] == '0') ||
-		    ipp_lex_u32(a.s + i, d, 0, 255, &octet) == -1) {
-			return FAIL(c, "address %s is not a dotted IPv4 address (four decimal "
-			    "octets 0-255, no leading zeros)", show(a, b));
-		} else
-			known++;
-		v = v << 8 | octet;
-		i += d;
-		if (k < 3 && (i >= a.n || a.s[i] != '.'))
-			return FAIL(c, "address %s is not a dotted IPv4 address (four octets)",
-			    show(a, b));
-		if (k < 3)
-			i++;
+	switch (dotted_quad(a, true, &v, &known)) {
+	case QUAD_INNER_WILDCARD:
+		return FAIL(c, "address %s: a wildcard may only replace trailing octets "
+		    "(write 10.1.*.* or use a mask)", show(a, b));
+	case QUAD_BAD:
+		return FAIL(c, "address %s is not a dotted IPv4 address (four decimal octets "
+		    "0-255, no leading zeros)", show(a, b));
 	}
-	if (i != a.n)
-		return FAIL(c, "address %s is not a dotted IPv4 address (four octets)", show(a, b));
 	if (known < 4 && has_mask)
 		return FAIL(c, "address %s: a wildcard address takes no mask", show(a, b));
 	out->kind = IPP_ADDR_NET;
@@ -489,6 +483,18 @@ ipp_fspec_clear(struct ipp_fspec *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
+/* Back to n0 entries; a list that was empty gives its array back too. */
+static void
+rollback(struct ipp_fspec_list *l, size_t n0)
+{
+	while (l->n > n0)
+		ipp_fspec_clear(&l->v[--l->n]);
+	if (n0 == 0) {
+		free(l->v);
+		l->v = NULL;
+	}
+}
+
 int
 ipp_fspec_list_add(struct ipp_fspec_list *l, const char *text, struct ipp_err *e)
 {
@@ -512,8 +518,7 @@ ipp_fspec_list_add(struct ipp_fspec_list *l, const char *text, struct ipp_err *e
 		}
 		free(word);
 		if (rc == -1) {
-			while (l->n > n0)
-				ipp_fspec_clear(&l->v[--l->n]);
+			rollback(l, n0);
 			return -1;
 		}
 		i += w;
@@ -527,8 +532,5 @@ ipp_fspec_list_add(struct ipp_fspec_list *l, const char *text, struct ipp_err *e
 void
 ipp_fspec_list_clear(struct ipp_fspec_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		ipp_fspec_clear(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
+	rollback(l, 0);
 }

@@ -323,7 +323,8 @@ entry(struct ipp_negpol *np, struct cur *c)
 		return FAIL(c, "BLOCK and PASS take no security methods");
 	ipp_qm_offer_init(&o);
 	np->last_rekey = np->last_pfs = false;
-	if (parse_method(c, &o) == -1 || parse_tail(c, &o, &np->last_rekey, &np->last_pfs))
+	if (parse_method(c, &o) == -1 ||
+	    parse_tail(c, &o, &np->last_rekey, &np->last_pfs) == -1)
 		return -1;
 	if (ipp_array_push(&np->offers, &np->noffers, sizeof(o), &o) == NULL)
 		return ipp_errf(c->e, IPP_E_NOMEM, "out of memory");
@@ -362,6 +363,10 @@ ipp_negpol_add(struct ipp_negpol *np, const char *text, enum ipp_negpol_syntax s
 			np->offers = offers;
 			if (np->noffers > 0)
 				np->offers[np->noffers - 1] = last;
+			if (np->noffers == 0) {
+				free(np->offers);
+				np->offers = NULL;
+			}
 			return -1;
 		}
 		i = (size_t)(c.s - text) + c.n;

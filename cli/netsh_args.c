@@ -28,8 +28,11 @@ list_names(char *msg, size_t size, const void *table, size_t n, size_t stride,
 
 		if (word != NULL && strncasecmp(nm, word, len) != 0)
 			continue;
+		if (size - o < 8)
+			return;
+		/* Keep room for ", ..." after the last name that fits. */
 		w = snprintf(msg + o, size - o, "%s%s", first ? "" : ", ", nm);
-		if (w < 0 || (size_t)w >= size - o - 5) {
+		if (w < 0 || (size_t)w >= size - o - 6) {
 			snprintf(msg + o, size - o, "%s...", first ? "" : ", ");
 			return;
 		}
@@ -183,6 +186,15 @@ ipp_nargs_get(const struct ipp_nargs *a, size_t tag)
 {
 	for (size_t i = 0; i < a->n; i++)
 		if (a->v[i].tag == tag)
+			return &a->v[i];
+	return NULL;
+}
+
+const struct ipp_nargs_val *
+ipp_nargs_next(const struct ipp_nargs *a, const struct ipp_nargs_val *prev)
+{
+	for (size_t i = (size_t)(prev - a->v) + 1; i < a->n; i++)
+		if (a->v[i].tag == prev->tag)
 			return &a->v[i];
 	return NULL;
 }
