@@ -1,5 +1,6 @@
 /* ipp_fspec: ipsecpol.exe filterspecs into struct ipp_filter (grammar in filterspec.h). */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -436,6 +437,78 @@ parse_spec(struct ctx *c, struct piece body, struct ipp_filter *f)
 	if (rc == 0)
 		f->mirrored = body.s[sep] == '+';
 	return rc;
+}
+
+/* ---- the way back ---- */
+
+static int
+format_addr(const struct ipp_addr *a, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+	unsigned full = a->family == AF_INET ? 32 : 128;
+	int n;
+
+	switch (a->kind) {
+	case IPP_ADDR_ME:
+		n = snprintf(buf, len, "0");
+		break;
+	case IPP_ADDR_ANY:
+		n = snprintf(buf, len, "*");
+		break;
+	case IPP_ADDR_DNSNAME:
+		n = snprintf(buf, len, "%s", a->dns);
+		break;
+	case IPP_ADDR_NET:
+		if (inet_ntop(a->family, &a->ip, ip, sizeof(ip)) == NULL)
+			return -1;
+		n = snprintf(buf, len, a->family == AF_INET6 ? "{%s}" : "%s", ip);
+		if (n >= 0 && (size_t)n < len && a->prefix != full)
+			n += snprintf(buf + n, len - (size_t)n, "/%u", a->prefix);
+		break;
+	default:
+		return -1;
+	}
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static const char *
+proto_name(unsigned proto, char buf[8])
+{
+	for (size_t i = 1; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
+		if (proto_names[i].proto == proto)
+			return proto_names[i].name;
+	snprintf(buf, 8, "%u", proto);
+	return buf;
+}
+
+int
+ipp_fspec_format(const struct ipp_fspec *fs, char *buf, size_t len)
+{
+	const struct ipp_filter *f = &fs->filter;
+	char src[IPP_DNS_MAX + 8], dst[IPP_DNS_MAX + 8], sport[8] = "", dport[8] = "";
+	char tail[16] = "", pb[8];
+	const char *open = "", *close = "";
+	int n;
+
+	if (fs->kind == IPP_FSPEC_DEFAULT)
+		return snprintf(buf, len, "DEFAULT") >= (int)len ? -1 : 0;
+	if (format_addr(&f->src, src, sizeof(src)) == -1 ||
+	    format_addr(&f->dst, dst, sizeof(dst)) == -1)
+		return -1;
+	if (f->sport != 0)
+		snprintf(sport, sizeof(sport), ":%u", f->sport);
+	if (f->dport != 0)
+		snprintf(dport, sizeof(dport), ":%u", f->dport);
+	if (f->proto != 0)
+		snprintf(tail, sizeof(tail), "%s:%s", f->dport != 0 ? "" : ":",
+		    proto_name(f->proto, pb));
+	if (fs->shortcut != IPP_FSPEC_PLAIN) {
+		open = fs->shortcut == IPP_FSPEC_BLOCK ? "[" : "(";
+		close = fs->shortcut == IPP_FSPEC_BLOCK ? "]" : ")";
+	}
+	n = snprintf(buf, len, "%s%s%s%c%s%s%s%s", open, src, sport, f->mirrored ? '+' : '=',
+	    dst, dport, tail, close);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 int

@@ -1,4 +1,5 @@
 /* ipp_mmspec: main-mode methods, rekey and the -p policy argument (grammar in mmspec.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,15 @@ ipp_mmspec_offer(const char *word, struct ipp_mm_offer *o, struct ipp_err *e)
 	o->hash = (enum ipp_hash)hi;
 	o->group = (ipp_dhgroup)grp;
 	return 0;
+}
+
+int
+ipp_mmspec_format_offer(const struct ipp_mm_offer *o, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s-%s-%u", ipp_cipher_name(o->cipher),
+	    ipp_hash_name(o->hash), (unsigned)o->group);
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 /* Back to n0 methods; a list that was empty gives its array back too. */

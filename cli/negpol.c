@@ -1,4 +1,5 @@
 /* ipp_negpol: quick-mode security method lists (grammar in negpol.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -401,6 +402,31 @@ ipp_negpol_defaults(struct ipp_negpol *np, struct ipp_err *e)
 			return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	}
 	return 0;
+}
+
+int
+ipp_negpol_format_offer(const struct ipp_qm_offer *o, enum ipp_negpol_syntax syn, char *buf,
+    size_t len)
+{
+	char ah[24] = "", esp[48] = "", pfs[16] = "";
+	int n;
+
+	if (o->proto != IPP_QM_ESP)
+		snprintf(ah, sizeof(ah), "AH[%s]%s", ipp_hash_name(o->ah_hash),
+		    o->proto == IPP_QM_AH_ESP ? "+" : "");
+	if (o->proto != IPP_QM_AH)
+		snprintf(esp, sizeof(esp), "ESP[%s,%s]", ipp_cipher_name(o->esp_cipher),
+		    ipp_hash_name(o->esp_auth));
+	if (syn == IPP_NEGPOL_NETSH) {
+		n = snprintf(buf, len, "%s%s:%uk/%us", ah, esp, o->life_kb, o->life_s);
+	} else {
+		if (o->pfs && o->pfs_group != 0)
+			snprintf(pfs, sizeof(pfs), "PFS%u", (unsigned)o->pfs_group);
+		else if (o->pfs)
+			snprintf(pfs, sizeof(pfs), "PFS");
+		n = snprintf(buf, len, "%s%s%uS/%uK%s", ah, esp, o->life_s, o->life_kb, pfs);
+	}
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 void

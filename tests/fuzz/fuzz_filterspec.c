@@ -28,6 +28,21 @@ check(const struct ipp_fspec *fs)
 		FUZZ_CHECK(f->proto == 6 || f->proto == 17);
 }
 
+/* Whatever parses has a canonical form that parses to itself. */
+static void
+round_trip(const struct ipp_fspec *fs)
+{
+	char t1[1024], t2[1024];
+	struct ipp_fspec again;
+	struct ipp_err e = { 0 };
+
+	FUZZ_CHECK(ipp_fspec_format(fs, t1, sizeof(t1)) == 0);
+	FUZZ_CHECK(ipp_fspec_parse(t1, &again, &e) == 0);
+	FUZZ_CHECK(ipp_fspec_format(&again, t2, sizeof(t2)) == 0);
+	FUZZ_CHECK(strcmp(t1, t2) == 0);
+	ipp_fspec_clear(&again);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -42,6 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (ipp_fspec_parse(s, &fs, &e) == 0) {
 		check(&fs);
+		round_trip(&fs);
 		ipp_fspec_clear(&fs);
 	} else
 		fuzz_check_err(&e);

@@ -9,7 +9,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ipp_mm mm = { .lifetime_min = IPP_DEF_MM_LIFE_MIN };
 	struct ipp_err e = { 0 };
-	char *s = fuzz_str(data, size), *name;
+	char *s = fuzz_str(data, size), *name, word[64];
+	struct ipp_mm_offer back;
 	uint32_t poll;
 
 	if (s == NULL)
@@ -23,6 +24,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(mm.offers[i].cipher != IPP_CIPHER_NONE &&
 		    !ipp_cipher_is_aead(mm.offers[i].cipher));
 		FUZZ_CHECK(mm.offers[i].hash != IPP_HASH_NONE);
+		FUZZ_CHECK(ipp_mmspec_format_offer(&mm.offers[i], word, sizeof(word)) == 0);
+		FUZZ_CHECK(ipp_mmspec_offer(word, &back, &e) == 0);
+		FUZZ_CHECK(back.cipher == mm.offers[i].cipher && back.hash == mm.offers[i].hash &&
+		    back.group == mm.offers[i].group);
 	}
 	if (ipp_mmspec_rekey(&mm, s, &e) == -1)
 		fuzz_check_err(&e);

@@ -3,6 +3,26 @@
 #include "cli/negpol.h"
 #include "tests/fuzz/fuzz_cli.h"
 
+/* Each offer written in either syntax reads back the same. */
+static void
+round_trip(const struct ipp_qm_offer *o)
+{
+	struct ipp_qm_offer back;
+	struct ipp_err e = { 0 };
+	char buf[128];
+
+	FUZZ_CHECK(ipp_negpol_format_offer(o, IPP_NEGPOL_NETSH, buf, sizeof(buf)) == 0);
+	FUZZ_CHECK(ipp_negpol_offer(buf, IPP_NEGPOL_NETSH, &back, &e) == 0);
+	FUZZ_CHECK(back.proto == o->proto && back.esp_cipher == o->esp_cipher &&
+	    back.life_s == o->life_s && back.life_kb == o->life_kb);
+	FUZZ_CHECK(ipp_negpol_format_offer(o, IPP_NEGPOL_IPSECPOL, buf, sizeof(buf)) == 0);
+	FUZZ_CHECK(ipp_negpol_offer(buf, IPP_NEGPOL_IPSECPOL, &back, &e) == 0);
+	FUZZ_CHECK(back.proto == o->proto && back.ah_hash == o->ah_hash &&
+	    back.esp_cipher == o->esp_cipher && back.esp_auth == o->esp_auth &&
+	    back.life_s == o->life_s && back.life_kb == o->life_kb && back.pfs == o->pfs &&
+	    back.pfs_group == o->pfs_group);
+}
+
 static void
 check(const struct ipp_negpol *np)
 {
@@ -21,6 +41,7 @@ check(const struct ipp_negpol *np)
 		FUZZ_CHECK(o->life_kb >= 20480 && o->life_kb <= 2147483647u);
 		FUZZ_CHECK(o->pfs_group == 0 || ipp_group_is_known(o->pfs_group));
 		FUZZ_CHECK(o->pfs || o->pfs_group == 0);
+		round_trip(o);
 	}
 }
 
