@@ -254,13 +254,16 @@ int	xfrm_state_add(struct xfrm_handle *h, const struct xfrm_state *s);
 /* Replaces an SA or fills a larval one from ALLOCSPI (XFRM_MSG_UPDSA, acked). */
 int	xfrm_state_update(struct xfrm_handle *h, const struct xfrm_state *s);
 
-/* Deletes one SA (XFRM_MSG_DELSA, acked).  Errors: -ENOENT, -EINVAL, -EPERM. */
+/*
+ * Deletes one SA (XFRM_MSG_DELSA, acked).  Errors: -ESRCH (no such SA: the kernel's answer
+ * for SAs, where policies give -ENOENT), -EINVAL, -EPERM.
+ */
 int	xfrm_state_del(struct xfrm_handle *h, const struct xfrm_state_id *id);
 
 /*
  * Reads one SA (XFRM_MSG_GETSA; reply XFRM_MSG_NEWSA) into *out, keys and counters included.
  * The caller wipes *out with xfrm_state_wipe().  The receive buffer is wiped here.
- * Errors: -ENOENT, -EINVAL, -EBADMSG.
+ * Errors: -ESRCH (no such SA), -EINVAL, -EBADMSG; *out is wiped on every error.
  */
 int	xfrm_state_get(struct xfrm_handle *h, const struct xfrm_state_id *id,
 	    struct xfrm_state *out);
