@@ -181,8 +181,8 @@ struct xfrm_spd_info {
 struct xfrm_handle;
 
 /*
- * Opens a NETLINK_XFRM socket bound to the caller's current network namespace (the one of
- * the calling thread at this moment; later setns() calls do not move the handle).
+ * Opens a NETLINK_XFRM socket (close-on-exec) bound to the caller's current network
+ * namespace: the calling thread's at this moment; a later setns() does not move the handle.
  * On success *hp is a new handle the caller frees with xfrm_close().
  * Errors: -ENOMEM; socket/bind errors such as -EPROTONOSUPPORT (no XFRM in the kernel) or
  * -EPERM.  Most operations need CAP_NET_ADMIN in the namespace; without it they give -EPERM.
@@ -365,8 +365,8 @@ struct xfrm_event {
 struct xfrm_monitor;
 
 /*
- * Opens a non-blocking NETLINK_XFRM socket in the current namespace subscribed to the
- * groups in mask (XFRM_EVENTS_*).  Events are queued by the kernel from this moment.
+ * Opens a non-blocking, close-on-exec NETLINK_XFRM socket in the current namespace, joined
+ * to the groups in mask (XFRM_EVENTS_*).  Events are queued by the kernel from this moment.
  * *mp is freed with xfrm_event_close().  Errors: -EINVAL (empty or unknown mask),
  * -ENOMEM, socket errors.
  */
@@ -377,7 +377,7 @@ int	xfrm_event_fd(const struct xfrm_monitor *m);
 
 /*
  * Reads what is queued (one recvmsg) and calls cb once per event, in order; the event lives
- * only during the call; cb returns 0 to go on, non-zero to stop processing this read.
+ * only during the call; cb returns 0 to go on, non-zero to drop the rest of this read.
  * Messages of other types are skipped.  Returns the number of events delivered, 0 when
  * nothing was queued, or a negative errno: -ENOBUFS means the kernel dropped events (the
  * socket overran); later reads work again and the caller should resynchronise.
