@@ -7,7 +7,8 @@
 . "$top_srcdir/tests/xfrm/lib.sh"
 
 xfrm_setup
-for m in xfrm_user esp4 ah4 authenc authencesn echainiv seqiv gcm ctr ghash-generic veth; do
+for m in xfrm_user esp4 esp6 ah4 xfrm_ipcomp ipcomp deflate authenc authencesn echainiv seqiv \
+    gcm ctr ghash-generic veth; do
 	modprobe "$m" 2>/dev/null
 done
 K16=00112233445566778899aabbccddeeff
@@ -81,7 +82,15 @@ tap_check "a bad key size is the kernel's -EINVAL" sh -c 'case "$1" in *"error=-
 err=$(X state-del --dst 10.0.0.2 --proto esp --spi 0x999 2>&1)
 tap_check "deleting a missing SA is the kernel's -ESRCH" sh -c 'case "$1" in
 	*"error=-3 "*) ;; *) exit 1 ;; esac' - "$err"
-tap_check "state-dump lists 6 SAs" test "$(X state-dump | wc -l)" -eq 6
+tap_check "IPv6 ESP in tunnel mode" X state-add --src 2001:db8::1 --dst 2001:db8::2 \
+	--proto esp --spi 0x106 --mode tunnel --reqid 6 $esp
+tap_check "iproute2 sees the IPv6 SA" sh -c 'ip -n "$1" xfrm state get src 2001:db8::1 \
+	dst 2001:db8::2 proto esp spi 0x106 | grep -q "mode tunnel"' - "$ns"
+# Transport mode: in tunnel mode the kernel adds an IPIP SA of its own beside it.
+tap_check "IPComp deflate" X state-add --src 10.0.0.1 --dst 10.0.0.2 --proto comp \
+	--spi 0x4000 --reqid 7 --comp deflate
+proto=comp sa_has "IPComp reads back" 0x4000 "proto comp" "comp deflate"
+tap_check "state-dump lists 8 SAs" test "$(X state-dump | wc -l)" -eq 8
 X state-flush
 tap_check "flush empties the SAD" test -z "$(ip -n "$ns" xfrm state)"
 

@@ -449,6 +449,8 @@ ntop(uint16_t family, const xfrm_address_t *a, char *buf)
 static const char *
 proto_name(uint8_t p)
 {
+	static char num[4];
+
 	switch (p) {
 	case IPPROTO_ESP:
 		return "esp";
@@ -457,7 +459,8 @@ proto_name(uint8_t p)
 	case IPPROTO_COMP:
 		return "comp";
 	}
-	return "?";
+	snprintf(num, sizeof(num), "%u", p);	/* e.g. the kernel's own IPIP SA of IPComp */
+	return num;
 }
 
 static const char *
