@@ -196,8 +196,8 @@ void	xfrm_close(struct xfrm_handle *h);
 
 /*
  * Adds a policy (XFRM_MSG_NEWPOLICY, acked).  Errors: -EINVAL (malformed, checked before the
- * kernel, or refused by it), -EEXIST (same selector, direction, mark and priority space
- * already present), -EPERM, -ENOBUFS/-ENOMEM, -EBADMSG/-EPROTO (garbled reply).
+ * kernel, or refused by it), -EEXIST (a policy with the same selector, direction, mark and
+ * interface id exists), -EPERM, -ENOBUFS/-ENOMEM, -EBADMSG/-EPROTO (garbled reply).
  */
 int	xfrm_policy_add(struct xfrm_handle *h, const struct xfrm_policy *p);
 
@@ -206,7 +206,7 @@ int	xfrm_policy_update(struct xfrm_handle *h, const struct xfrm_policy *p);
 
 /*
  * Deletes the policy that p names (XFRM_MSG_DELPOLICY, acked): by p->index and p->dir when
- * p->index != 0, else by p->sel, p->dir and p->mark; other fields are ignored.
+ * p->index != 0, else by p->sel, p->dir, p->mark and p->if_id; other fields are ignored.
  * Errors: -ENOENT (no such policy), -EINVAL, -EPERM.
  */
 int	xfrm_policy_del(struct xfrm_handle *h, const struct xfrm_policy *p);
