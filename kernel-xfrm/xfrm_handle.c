@@ -51,7 +51,7 @@ xfrm_open(struct xfrm_handle **hp)
 		free(h);
 		return -ENOMEM;
 	}
-	if ((h->nl = mnl_socket_open(NETLINK_XFRM)) == NULL) {
+	if ((h->nl = mnl_socket_open2(NETLINK_XFRM, SOCK_CLOEXEC)) == NULL) {
 		rc = -errno;
 		goto fail;
 	}

@@ -449,6 +449,8 @@ ntop(uint16_t family, const xfrm_address_t *a, char *buf)
 static const char *
 proto_name(uint8_t p)
 {
+	static char num[4];
+
 	switch (p) {
 	case IPPROTO_ESP:
 		return "esp";
@@ -457,7 +459,8 @@ proto_name(uint8_t p)
 	case IPPROTO_COMP:
 		return "comp";
 	}
-	return "?";
+	snprintf(num, sizeof(num), "%u", p);	/* e.g. the kernel's own IPIP SA of IPComp */
+	return num;
 }
 
 static const char *
@@ -776,7 +779,8 @@ print_event(const struct xfrm_event *ev)
 		    ntop(pe->policy.sel.family, &pe->policy.sel.daddr, y), pe->policy.sel.dprefix);
 		break;
 	case XFRM_EVENT_MAPPING:
-		printf("mapping spi=0x%08" PRIx32 " proto=%s reqid=%" PRIu32 " old=%s:%u new=%s:%u\n",
+		printf("mapping spi=0x%08" PRIx32 " proto=%s reqid=%" PRIu32
+		    " old=%s:%u new=%s:%u\n",
 		    m->spi, proto_name(m->proto), m->reqid, ntop(m->family, &m->old_saddr, x),
 		    m->old_sport, ntop(m->family, &m->new_saddr, y), m->new_sport);
 		break;
@@ -824,7 +828,8 @@ cmd_monitor(struct xfrm_handle *h, struct opts *o)
 	for (;;) {
 		ms = o->timeout == 0 ? -1 : ms_left(&deadline);
 		if (o->timeout != 0 && ms <= 0) {
-			fprintf(stderr, TOOL ": monitor: timeout with %lu event(s) missing\n", left);
+			fprintf(stderr, TOOL ": monitor: timeout, %lu event(s) missing\n",
+			    left);
 			rc = 1;
 			break;
 		}
