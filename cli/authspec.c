@@ -29,11 +29,16 @@ push(struct ipp_authlist *l, enum ipp_auth_kind kind, char *value, struct ipp_er
 	return 0;
 }
 
+/* Back to n0 methods; a list that was empty gives its array back too. */
 static void
 rollback(struct ipp_authlist *l, size_t n0)
 {
 	while (l->n > n0)
 		ipp_auth_clear(&l->v[--l->n]);
+	if (n0 == 0) {
+		free(l->v);
+		l->v = NULL;
+	}
 }
 
 static int
@@ -222,6 +227,4 @@ void
 ipp_authspec_clear(struct ipp_authlist *l)
 {
 	rollback(l, 0);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
 }

@@ -1,5 +1,6 @@
 /* ipp_fspec: ipsecpol.exe filterspecs into struct ipp_filter (grammar in filterspec.h). */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,31 +50,42 @@ show(struct piece p, char buf[IPP_LEX_SHOWLEN])
 	return ipp_lex_show(p.s, p.n, buf);
 }
 
-/* Dotted quad with decimal octets.  Leading zeros are refused: inet_aton would read them
- * as octal, Windows' own parser as decimal, and a filter must not depend on which. */
+enum { QUAD_OK = 0, QUAD_BAD = -1, QUAD_INNER_WILDCARD = -2 };
+
+/*
+ * Four decimal octets.  With wild, trailing octets may be "*" (144.92.*.*) and *known
+ * counts the others.  Leading zeros are refused: inet_aton() reads 010 as octal, a person
+ * as decimal, and a filter must not depend on which.
+ */
 static int
-dotted_quad(struct piece p, uint32_t *out)
+dotted_quad(struct piece p, bool wild, uint32_t *out, unsigned *known)
 {
 	uint32_t v = 0, octet;
 	size_t i = 0;
 
-	for (int k = 0; k < 4; k++) {
+	*known = 0;
+	for (unsigned k = 0; k < 4; k++) {
 		size_t d = ipp_lex_ndigits(p.s + i, p.n - i);
 
-		if (d == 0 || (d > 1 && p.s[i] == '0') || ipp_lex_u32(p.s + i, d, 0, 255, &octet))
-			return -1;
+		if (wild && d == 0 && i < p.n && p.s[i] == '*') {
+			d = 1;
+			octet = 0;
+		} else if (*known < k && d > 0) {
+			return QUAD_INNER_WILDCARD;
+		} else if (d == 0 || (d > 1 && p.s[i] == '0') ||
+		    ipp_lex_u32(p.s + i, d, 0, 255, &octet) == -1) {
+			return QUAD_BAD;
+		} else
+			(*known)++;
 		v = v << 8 | octet;
 		i += d;
-		if (k < 3) {
-			if (i >= p.n || p.s[i] != '.')
-				return -1;
-			i++;
-		}
+		if (k < 3 && (i >= p.n || p.s[i++] != '.'))
+			return QUAD_BAD;
 	}
 	if (i != p.n)
-		return -1;
+		return QUAD_BAD;
 	*out = v;
-	return 0;
+	return QUAD_OK;
 }
 
 /* A dotted mask or a prefix length into a prefix length of at most max. */
@@ -81,6 +93,7 @@ static int
 parse_mask(struct ctx *c, struct piece m, unsigned max, unsigned *prefix)
 {
 	char b[IPP_LEX_SHOWLEN];
+	unsigned known;
 	uint32_t v;
 
 	if (m.n == 0)
@@ -94,7 +107,7 @@ parse_mask(struct ctx *c, struct piece m, unsigned max, unsigned *prefix)
 	if (max != 32)
 		return FAIL(c, "mask %s: an IPv6 mask is a prefix length from 0 to 128",
 		    show(m, b));
-	if (dotted_quad(m, &v) == -1)
+	if (dotted_quad(m, false, &v, &known) != QUAD_OK)
 		return FAIL(c, "mask %s is not a dotted mask like 255.255.0.0", show(m, b));
 	if ((~v & (~v + 1)) != 0)
 		return FAIL(c, "mask %s is not contiguous", show(m, b));
@@ -107,35 +120,17 @@ static int
 parse_v4(struct ctx *c, struct piece a, bool has_mask, struct ipp_addr *out)
 {
 	char b[IPP_LEX_SHOWLEN];
-	uint32_t v = 0, octet;
-	unsigned known = 0;
-	size_t i = 0;
+	unsigned known;
+	uint32_t v;
 
-	for (int k = 0; k < 4; k++) {
-		size_t d = ipp_lex_ndigits(a.s + i, a.n - i);
-
-		if (d == 0 && i < a.n && a.s[i] == '*') {
-			d = 1;
-			octet = 0;
-		} else if (known < (unsigned)k) {
-			return FAIL(c, "address %s: a wildcard may only replace trailing octets "
-			    "(write 10.1.*.* or use a mask)", show(a, b));
-		} else if (d == 0 || (d > 1 && a.s[i] == '0') ||
-		    ipp_lex_u32(a.s + i, d, 0, 255, &octet) == -1) {
-			return FAIL(c, "address %s is not a dotted IPv4 address (four decimal "
-			    "octets 0-255, no leading zeros)", show(a, b));
-		} else
-			known++;
-		v = v << 8 | octet;
-		i += d;
-		if (k < 3 && (i >= a.n || a.s[i] != '.'))
-			return FAIL(c, "address %s is not a dotted IPv4 address (four octets)",
-			    show(a, b));
-		if (k < 3)
-			i++;
+	switch (dotted_quad(a, true, &v, &known)) {
+	case QUAD_INNER_WILDCARD:
+		return FAIL(c, "address %s: a wildcard may only replace trailing octets "
+		    "(write 10.1.*.* or use a mask)", show(a, b));
+	case QUAD_BAD:
+		return FAIL(c, "address %s is not a dotted IPv4 address (four decimal octets "
+		    "0-255, no leading zeros)", show(a, b));
 	}
-	if (i != a.n)
-		return FAIL(c, "address %s is not a dotted IPv4 address (four octets)", show(a, b));
 	if (known < 4 && has_mask)
 		return FAIL(c, "address %s: a wildcard address takes no mask", show(a, b));
 	out->kind = IPP_ADDR_NET;
@@ -444,6 +439,78 @@ parse_spec(struct ctx *c, struct piece body, struct ipp_filter *f)
 	return rc;
 }
 
+/* ---- the way back ---- */
+
+static int
+format_addr(const struct ipp_addr *a, char *buf, size_t len)
+{
+	char ip[INET6_ADDRSTRLEN];
+	unsigned full = a->family == AF_INET ? 32 : 128;
+	int n;
+
+	switch (a->kind) {
+	case IPP_ADDR_ME:
+		n = snprintf(buf, len, "0");
+		break;
+	case IPP_ADDR_ANY:
+		n = snprintf(buf, len, "*");
+		break;
+	case IPP_ADDR_DNSNAME:
+		n = snprintf(buf, len, "%s", a->dns);
+		break;
+	case IPP_ADDR_NET:
+		if (inet_ntop(a->family, &a->ip, ip, sizeof(ip)) == NULL)
+			return -1;
+		n = snprintf(buf, len, a->family == AF_INET6 ? "{%s}" : "%s", ip);
+		if (n >= 0 && (size_t)n < len && a->prefix != full)
+			n += snprintf(buf + n, len - (size_t)n, "/%u", a->prefix);
+		break;
+	default:
+		return -1;
+	}
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static const char *
+proto_name(unsigned proto, char buf[8])
+{
+	for (size_t i = 1; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
+		if (proto_names[i].proto == proto)
+			return proto_names[i].name;
+	snprintf(buf, 8, "%u", proto);
+	return buf;
+}
+
+int
+ipp_fspec_format(const struct ipp_fspec *fs, char *buf, size_t len)
+{
+	const struct ipp_filter *f = &fs->filter;
+	char src[IPP_DNS_MAX + 8], dst[IPP_DNS_MAX + 8], sport[8] = "", dport[8] = "";
+	char tail[16] = "", pb[8];
+	const char *open = "", *close = "";
+	int n;
+
+	if (fs->kind == IPP_FSPEC_DEFAULT)
+		return snprintf(buf, len, "DEFAULT") >= (int)len ? -1 : 0;
+	if (format_addr(&f->src, src, sizeof(src)) == -1 ||
+	    format_addr(&f->dst, dst, sizeof(dst)) == -1)
+		return -1;
+	if (f->sport != 0)
+		snprintf(sport, sizeof(sport), ":%u", f->sport);
+	if (f->dport != 0)
+		snprintf(dport, sizeof(dport), ":%u", f->dport);
+	if (f->proto != 0)
+		snprintf(tail, sizeof(tail), "%s:%s", f->dport != 0 ? "" : ":",
+		    proto_name(f->proto, pb));
+	if (fs->shortcut != IPP_FSPEC_PLAIN) {
+		open = fs->shortcut == IPP_FSPEC_BLOCK ? "[" : "(";
+		close = fs->shortcut == IPP_FSPEC_BLOCK ? "]" : ")";
+	}
+	n = snprintf(buf, len, "%s%s%s%c%s%s%s%s", open, src, sport, f->mirrored ? '+' : '=',
+	    dst, dport, tail, close);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 int
 ipp_fspec_parse(const char *text, struct ipp_fspec *out, struct ipp_err *e)
 {
@@ -489,6 +556,18 @@ ipp_fspec_clear(struct ipp_fspec *fs)
 	memset(fs, 0, sizeof(*fs));
 }
 
+/* Back to n0 entries; a list that was empty gives its array back too. */
+static void
+rollback(struct ipp_fspec_list *l, size_t n0)
+{
+	while (l->n > n0)
+		ipp_fspec_clear(&l->v[--l->n]);
+	if (n0 == 0) {
+		free(l->v);
+		l->v = NULL;
+	}
+}
+
 int
 ipp_fspec_list_add(struct ipp_fspec_list *l, const char *text, struct ipp_err *e)
 {
@@ -512,8 +591,7 @@ ipp_fspec_list_add(struct ipp_fspec_list *l, const char *text, struct ipp_err *e
 		}
 		free(word);
 		if (rc == -1) {
-			while (l->n > n0)
-				ipp_fspec_clear(&l->v[--l->n]);
+			rollback(l, n0);
 			return -1;
 		}
 		i += w;
@@ -527,8 +605,5 @@ ipp_fspec_list_add(struct ipp_fspec_list *l, const char *text, struct ipp_err *e
 void
 ipp_fspec_list_clear(struct ipp_fspec_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		ipp_fspec_clear(&l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
+	rollback(l, 0);
 }

@@ -58,6 +58,14 @@ int ipp_fspec_parse(const char *text, struct ipp_fspec *out, struct ipp_err *e);
 void ipp_fspec_clear(struct ipp_fspec *fs);
 
 /*
+ * Writes fs in the canonical filterspec form that ipp_fspec_parse() reads back to the same
+ * filter: masks as prefix lengths, the protocol by name when it has one, e.g.
+ * "0:80+*::TCP", "[10.0.0.0/8=0:445:TCP]", "{2001:db8::}/32+0".  Returns 0, or -1 if the
+ * filter has no filterspec form (address ranges, server keywords) or buf is too small.
+ */
+int ipp_fspec_format(const struct ipp_fspec *fs, char *buf, size_t len);
+
+/*
  * Appends every blank-separated filterspec of text (one -f argument may hold several).
  * All or nothing: on failure the list is as before.
  */

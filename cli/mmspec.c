@@ -1,4 +1,5 @@
 /* ipp_mmspec: main-mode methods, rekey and the -p policy argument (grammar in mmspec.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,27 @@ ipp_mmspec_offer(const char *word, struct ipp_mm_offer *o, struct ipp_err *e)
 }
 
 int
+ipp_mmspec_format_offer(const struct ipp_mm_offer *o, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s-%s-%u", ipp_cipher_name(o->cipher),
+	    ipp_hash_name(o->hash), (unsigned)o->group);
+
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* Back to n0 methods; a list that was empty gives its array back too. */
+static int
+rollback(struct ipp_mm *mm, size_t n0)
+{
+	mm->noffers = n0;
+	if (n0 == 0) {
+		free(mm->offers);
+		mm->offers = NULL;
+	}
+	return -1;
+}
+
+int
 ipp_mmspec_add(struct ipp_mm *mm, const char *text, struct ipp_err *e)
 {
 	size_t n0 = mm->noffers, i = 0;
@@ -69,19 +91,16 @@ ipp_mmspec_add(struct ipp_mm *mm, const char *text, struct ipp_err *e)
 		if ((w = strcspn(text + i, " \t")) == 0)
 			break;
 		if (w >= sizeof(word)) {
-			mm->noffers = n0;
-			return FAIL("main mode method", text + i, w, "too long (expected "
-			    "CIPHER-HASH-GROUP)");
+			FAIL("main mode method", text + i, w, "too long (expected CIPHER-HASH-GROUP)");
+			return rollback(mm, n0);
 		}
 		memcpy(word, text + i, w);
 		word[w] = '\0';
-		if (ipp_mmspec_offer(word, &o, e) == -1) {
-			mm->noffers = n0;
-			return -1;
-		}
+		if (ipp_mmspec_offer(word, &o, e) == -1)
+			return rollback(mm, n0);
 		if (ipp_array_push(&mm->offers, &mm->noffers, sizeof(o), &o) == NULL) {
-			mm->noffers = n0;
-			return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+			ipp_errf(e, IPP_E_NOMEM, "out of memory");
+			return rollback(mm, n0);
 		}
 		i += w;
 	}

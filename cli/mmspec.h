@@ -23,6 +23,8 @@
 
 /* One method word into *o. */
 int ipp_mmspec_offer(const char *word, struct ipp_mm_offer *o, struct ipp_err *e);
+/* Writes "CIPHER-HASH-GROUP" with the IANA group number; 0, or -1 if buf is too small. */
+int ipp_mmspec_format_offer(const struct ipp_mm_offer *o, char *buf, size_t len);
 /* Appends the methods of text to mm->offers.  All or nothing. */
 int ipp_mmspec_add(struct ipp_mm *mm, const char *text, struct ipp_err *e);
 /* Sets mm->qm_per_mm and/or mm->lifetime_min from a -1k value. */

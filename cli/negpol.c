@@ -1,4 +1,5 @@
 /* ipp_negpol: quick-mode security method lists (grammar in negpol.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -323,7 +324,8 @@ entry(struct ipp_negpol *np, struct cur *c)
 		return FAIL(c, "BLOCK and PASS take no security methods");
 	ipp_qm_offer_init(&o);
 	np->last_rekey = np->last_pfs = false;
-	if (parse_method(c, &o) == -1 || parse_tail(c, &o, &np->last_rekey, &np->last_pfs))
+	if (parse_method(c, &o) == -1 ||
+	    parse_tail(c, &o, &np->last_rekey, &np->last_pfs) == -1)
 		return -1;
 	if (ipp_array_push(&np->offers, &np->noffers, sizeof(o), &o) == NULL)
 		return ipp_errf(c->e, IPP_E_NOMEM, "out of memory");
@@ -362,6 +364,10 @@ ipp_negpol_add(struct ipp_negpol *np, const char *text, enum ipp_negpol_syntax s
 			np->offers = offers;
 			if (np->noffers > 0)
 				np->offers[np->noffers - 1] = last;
+			if (np->noffers == 0) {
+				free(np->offers);
+				np->offers = NULL;
+			}
 			return -1;
 		}
 		i = (size_t)(c.s - text) + c.n;
@@ -396,6 +402,31 @@ ipp_negpol_defaults(struct ipp_negpol *np, struct ipp_err *e)
 			return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	}
 	return 0;
+}
+
+int
+ipp_negpol_format_offer(const struct ipp_qm_offer *o, enum ipp_negpol_syntax syn, char *buf,
+    size_t len)
+{
+	char ah[24] = "", esp[48] = "", pfs[16] = "";
+	int n;
+
+	if (o->proto != IPP_QM_ESP)
+		snprintf(ah, sizeof(ah), "AH[%s]%s", ipp_hash_name(o->ah_hash),
+		    o->proto == IPP_QM_AH_ESP ? "+" : "");
+	if (o->proto != IPP_QM_AH)
+		snprintf(esp, sizeof(esp), "ESP[%s,%s]", ipp_cipher_name(o->esp_cipher),
+		    ipp_hash_name(o->esp_auth));
+	if (syn == IPP_NEGPOL_NETSH) {
+		n = snprintf(buf, len, "%s%s:%uk/%us", ah, esp, o->life_kb, o->life_s);
+	} else {
+		if (o->pfs && o->pfs_group != 0)
+			snprintf(pfs, sizeof(pfs), "PFS%u", (unsigned)o->pfs_group);
+		else if (o->pfs)
+			snprintf(pfs, sizeof(pfs), "PFS");
+		n = snprintf(buf, len, "%s%s%uS/%uK%s", ah, esp, o->life_s, o->life_kb, pfs);
+	}
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 void

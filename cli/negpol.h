@@ -56,6 +56,14 @@ int ipp_negpol_add(struct ipp_negpol *np, const char *text, enum ipp_negpol_synt
 int ipp_negpol_defaults(struct ipp_negpol *np, struct ipp_err *e);
 void ipp_negpol_clear(struct ipp_negpol *np);
 
+/*
+ * Writes one offer as ipp_negpol_offer() reads it back: netsh syntax
+ * "AH[SHA1]+ESP[3DES,SHA1]:100000k/3600s" (no PFS: netsh keeps it in qmpfs=), or ipsecpol
+ * syntax "ESP[3DES,SHA1]3600S/100000KPFS14".  Returns 0, or -1 if buf is too small.
+ */
+int ipp_negpol_format_offer(const struct ipp_qm_offer *o, enum ipp_negpol_syntax syn,
+    char *buf, size_t len);
+
 /* Parses one offer word (no keywords, no blanks) into *o; used by the list parser and by
  * readers of stored offer text. */
 int ipp_negpol_offer(const char *word, enum ipp_negpol_syntax syn, struct ipp_qm_offer *o,

@@ -28,8 +28,11 @@ list_names(char *msg, size_t size, const void *table, size_t n, size_t stride,
 
 		if (word != NULL && strncasecmp(nm, word, len) != 0)
 			continue;
+		if (size - o < 8)
+			return;
+		/* Keep room for ", ..." after the last name that fits. */
 		w = snprintf(msg + o, size - o, "%s%s", first ? "" : ", ", nm);
-		if (w < 0 || (size_t)w >= size - o - 5) {
+		if (w < 0 || (size_t)w >= size - o - 6) {
 			snprintf(msg + o, size - o, "%s...", first ? "" : ", ");
 			return;
 		}
@@ -111,16 +114,11 @@ convert(const char *cmd, const struct ipp_nargs_tag *t, struct ipp_nargs_val *v,
 	return ipp_errf(e, IPP_E_INVAL, "%s: %s: bad tag table", cmd, t->name);
 }
 
-static bool
-given(const struct ipp_nargs *a, size_t tag)
-{
-	return ipp_nargs_get(a, tag) != NULL;
-}
-
-/* One argument: TAG=VALUE, or a bare value for the tag at its position. */
+/* One argument: TAG=VALUE, or a bare value for the tag at its position.  given[t] says
+ * whether tag t has a value already (a flag per tag keeps long lines linear). */
 static int
-one_arg(const char *cmd, const struct ipp_nargs_tag *tags, size_t ntags, int pos,
-    const char *arg, struct ipp_nargs *out, struct ipp_err *e)
+one_arg(const char *cmd, const struct ipp_nargs_tag *tags, size_t ntags, bool *given,
+    int pos, const char *arg, struct ipp_nargs *out, struct ipp_err *e)
 {
 	char what[128], shown[IPP_LEX_SHOWLEN];
 	const char *eq = strchr(arg, '=');
@@ -128,7 +126,7 @@ one_arg(const char *cmd, const struct ipp_nargs_tag *tags, size_t ntags, int pos
 	int t;
 
 	if (eq == NULL) {
-		if ((size_t)pos >= ntags || given(out, (size_t)pos))
+		if ((size_t)pos >= ntags || given[pos])
 			return ipp_errf(e, IPP_E_INVAL, "%s: '%s' is not TAG=VALUE (and no tag "
 			    "takes it by position)", cmd,
 			    ipp_lex_show(arg, strlen(arg), shown));
@@ -141,13 +139,14 @@ one_arg(const char *cmd, const struct ipp_nargs_tag *tags, size_t ntags, int pos
 			return -1;
 		v.str = eq + 1;
 	}
-	if (given(out, (size_t)t) && !(tags[t].flags & IPP_NARG_REPEAT))
+	if (given[t] && !(tags[t].flags & IPP_NARG_REPEAT))
 		return ipp_errf(e, IPP_E_INVAL, "%s: %s= given more than once", cmd, tags[t].name);
 	v.tag = (size_t)t;
 	if (convert(cmd, &tags[t], &v, e) == -1)
 		return -1;
 	if (ipp_array_push(&out->v, &out->n, sizeof(v), &v) == NULL)
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	given[t] = true;
 	return 0;
 }
 
@@ -155,20 +154,21 @@ int
 ipp_nargs_parse(const char *cmd, const struct ipp_nargs_tag *tags, size_t ntags, int argc,
     char *const argv[], struct ipp_nargs *out, struct ipp_err *e)
 {
+	bool *given;
+	int rc = 0;
+
 	memset(out, 0, sizeof(*out));
-	for (int i = 0; i < argc; i++) {
-		if (one_arg(cmd, tags, ntags, i, argv[i], out, e) == -1) {
-			ipp_nargs_clear(out);
-			return -1;
-		}
-	}
-	for (size_t t = 0; t < ntags; t++) {
-		if ((tags[t].flags & IPP_NARG_REQUIRED) && !given(out, t)) {
-			ipp_nargs_clear(out);
-			return ipp_errf(e, IPP_E_INVAL, "%s: %s= is required", cmd, tags[t].name);
-		}
-	}
-	return 0;
+	if ((given = calloc(ntags + 1, sizeof(*given))) == NULL)
+		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	for (int i = 0; i < argc && rc == 0; i++)
+		rc = one_arg(cmd, tags, ntags, given, i, argv[i], out, e);
+	for (size_t t = 0; t < ntags && rc == 0; t++)
+		if ((tags[t].flags & IPP_NARG_REQUIRED) && !given[t])
+			rc = ipp_errf(e, IPP_E_INVAL, "%s: %s= is required", cmd, tags[t].name);
+	free(given);
+	if (rc == -1)
+		ipp_nargs_clear(out);
+	return rc;
 }
 
 void
@@ -183,6 +183,15 @@ ipp_nargs_get(const struct ipp_nargs *a, size_t tag)
 {
 	for (size_t i = 0; i < a->n; i++)
 		if (a->v[i].tag == tag)
+			return &a->v[i];
+	return NULL;
+}
+
+const struct ipp_nargs_val *
+ipp_nargs_next(const struct ipp_nargs *a, const struct ipp_nargs_val *prev)
+{
+	for (size_t i = (size_t)(prev - a->v) + 1; i < a->n; i++)
+		if (a->v[i].tag == prev->tag)
 			return &a->v[i];
 	return NULL;
 }

@@ -79,6 +79,9 @@ int ipp_nargs_parse(const char *cmd, const struct ipp_nargs_tag *tags, size_t nt
 void ipp_nargs_clear(struct ipp_nargs *a);
 /* The first value of table entry tag, or NULL if it was not given. */
 const struct ipp_nargs_val *ipp_nargs_get(const struct ipp_nargs *a, size_t tag);
+/* The next value of the same tag after prev (a REPEAT tag), or NULL. */
+const struct ipp_nargs_val *ipp_nargs_next(const struct ipp_nargs *a,
+    const struct ipp_nargs_val *prev);
 
 /*
  * Splits a command or script line into a NULL-terminated argv (rules above).  *argvp is

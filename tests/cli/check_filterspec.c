@@ -111,6 +111,77 @@ START_TEST(test_good)
 }
 END_TEST
 
+static bool
+same_addr(const struct ipp_addr *a, const struct ipp_addr *b)
+{
+	if (a->kind != b->kind || a->family != b->family)
+		return false;
+	if (a->kind == IPP_ADDR_DNSNAME)
+		return strcmp(a->dns, b->dns) == 0;
+	return a->kind != IPP_ADDR_NET ||
+	    (a->prefix == b->prefix && memcmp(&a->ip, &b->ip, sizeof(a->ip)) == 0);
+}
+
+/* format() writes what parse() reads back to the same filter, and is a fixed point. */
+START_TEST(test_round_trip)
+{
+	struct ipp_fspec a, b;
+	struct ipp_err e = { 0 };
+	char t1[512], t2[512];
+
+	ck_assert_int_eq(ipp_fspec_parse(good[_i].text, &a, &e), 0);
+	ck_assert_int_eq(ipp_fspec_format(&a, t1, sizeof(t1)), 0);
+	ck_assert_msg(ipp_fspec_parse(t1, &b, &e) == 0, "%s -> %s: %s", good[_i].text, t1,
+	    e.msg);
+	ck_assert_int_eq(ipp_fspec_format(&b, t2, sizeof(t2)), 0);
+	ck_assert_str_eq(t1, t2);
+	ck_assert(same_addr(&a.filter.src, &b.filter.src));
+	ck_assert(same_addr(&a.filter.dst, &b.filter.dst));
+	ck_assert_uint_eq(a.filter.proto, b.filter.proto);
+	ck_assert_uint_eq(a.filter.sport, b.filter.sport);
+	ck_assert_uint_eq(a.filter.dport, b.filter.dport);
+	ck_assert_int_eq(a.filter.mirrored, b.filter.mirrored);
+	ck_assert_int_eq(a.shortcut, b.shortcut);
+	ck_assert_int_eq(ipp_fspec_format(&a, t2, strlen(t1)), -1);	/* no room for NUL */
+	ipp_fspec_clear(&a);
+	ipp_fspec_clear(&b);
+}
+END_TEST
+
+START_TEST(test_format_forms)
+{
+	static const struct {
+		const char *in, *out;
+	} forms[] = {
+		{ "0:80+*::tcp", "0:80+*::TCP" },
+		{ "[*=0:1434:UDP]", "[*=0:1434:UDP]" },
+		{ "0/255.255.255.255=202.108.22.5/255.255.255.255::", "0=202.108.22.5" },
+		{ "144.92.*.*+0", "144.92.0.0/16+0" },
+		{ "0+10.0.0.0/255.0.0.0:445:6", "0+10.0.0.0/8:445:TCP" },
+		{ "(0+*::50)", "(0+*::50)" },
+		{ "{2001:DB8:0::1}+{2001:db8::/32}", "{2001:db8::1}+{2001:db8::}/32" },
+		{ "default", "DEFAULT" },
+	};
+	struct ipp_fspec fs;
+	struct ipp_err e = { 0 };
+	char buf[256];
+
+	for (size_t i = 0; i < NELEM(forms); i++) {
+		ck_assert_int_eq(ipp_fspec_parse(forms[i].in, &fs, &e), 0);
+		ck_assert_int_eq(ipp_fspec_format(&fs, buf, sizeof(buf)), 0);
+		ck_assert_str_eq(buf, forms[i].out);
+		ipp_fspec_clear(&fs);
+	}
+	/* Ranges and server keywords have no filterspec form. */
+	ipp_filter_init(&fs.filter);
+	fs.kind = IPP_FSPEC_FILTER;
+	fs.shortcut = IPP_FSPEC_PLAIN;
+	fs.filter.src.kind = IPP_ADDR_SRV_DNS;
+	fs.filter.dst.kind = IPP_ADDR_ME;
+	ck_assert_int_eq(ipp_fspec_format(&fs, buf, sizeof(buf)), -1);
+}
+END_TEST
+
 START_TEST(test_default)
 {
 	static const char *const forms[] = { "DEFAULT", "default", "Default" };
@@ -184,6 +255,8 @@ fspec_suite(void)
 	TCase *tc = tcase_create("grammar");
 
 	tcase_add_loop_test(tc, test_good, 0, (int)NELEM(good));
+	tcase_add_loop_test(tc, test_round_trip, 0, (int)NELEM(good));
+	tcase_add_test(tc, test_format_forms);
 	tcase_add_test(tc, test_default);
 	tcase_add_test(tc, test_message_form);
 	tcase_add_test(tc, test_message_escapes);

@@ -38,6 +38,16 @@ START_TEST(test_methods)
 		strcat(buf, t_mm(&mm.offers[i], one, sizeof(one)));
 	}
 	ck_assert_str_eq(buf, good[_i].want);
+	/* The canonical form reads back the same. */
+	for (size_t i = 0; i < mm.noffers; i++) {
+		struct ipp_mm_offer o;
+
+		ck_assert_int_eq(ipp_mmspec_format_offer(&mm.offers[i], one, sizeof(one)), 0);
+		ck_assert_int_eq(ipp_mmspec_offer(one, &o, &e), 0);
+		ck_assert(o.cipher == mm.offers[i].cipher && o.hash == mm.offers[i].hash &&
+		    o.group == mm.offers[i].group);
+		ck_assert_int_eq(ipp_mmspec_format_offer(&mm.offers[i], one, 6), -1);
+	}
 	free(mm.offers);
 }
 END_TEST

@@ -191,6 +191,61 @@ START_TEST(test_single_offer)
 }
 END_TEST
 
+static void
+assert_same_offer(const struct ipp_qm_offer *a, const struct ipp_qm_offer *b, bool pfs)
+{
+	ck_assert_int_eq(a->proto, b->proto);
+	ck_assert_int_eq(a->ah_hash, b->ah_hash);
+	ck_assert_int_eq(a->esp_cipher, b->esp_cipher);
+	ck_assert_int_eq(a->esp_auth, b->esp_auth);
+	ck_assert_uint_eq(a->life_s, b->life_s);
+	ck_assert_uint_eq(a->life_kb, b->life_kb);
+	if (pfs) {
+		ck_assert_int_eq(a->pfs, b->pfs);
+		ck_assert_uint_eq(a->pfs_group, b->pfs_group);
+	}
+}
+
+/* Every offer of the table, written in both syntaxes, reads back the same. */
+START_TEST(test_round_trip)
+{
+	struct ipp_negpol np;
+	struct ipp_qm_offer o;
+	struct ipp_err e = { 0 };
+	char buf[128];
+
+	ipp_negpol_init(&np);
+	ck_assert_int_eq(ipp_negpol_add(&np, good[_i].text, good[_i].syn, &e), 0);
+	for (size_t i = 0; i < np.noffers; i++) {
+		ck_assert_int_eq(ipp_negpol_format_offer(&np.offers[i], NS, buf, sizeof(buf)), 0);
+		ck_assert_msg(ipp_negpol_offer(buf, NS, &o, &e) == 0, "%s: %s", buf, e.msg);
+		assert_same_offer(&np.offers[i], &o, false);
+		ck_assert_int_eq(ipp_negpol_format_offer(&np.offers[i], I, buf, sizeof(buf)), 0);
+		ck_assert_msg(ipp_negpol_offer(buf, I, &o, &e) == 0, "%s: %s", buf, e.msg);
+		assert_same_offer(&np.offers[i], &o, true);
+		ck_assert_int_eq(ipp_negpol_format_offer(&np.offers[i], I, buf, 8), -1);
+	}
+	ipp_negpol_clear(&np);
+}
+END_TEST
+
+START_TEST(test_format_forms)
+{
+	struct ipp_qm_offer o;
+	struct ipp_err e = { 0 };
+	char buf[128];
+
+	ck_assert_int_eq(ipp_negpol_offer("ah[sha]+esp[3des,sha]3600s/50000kpfs2", I, &o, &e), 0);
+	ck_assert_int_eq(ipp_negpol_format_offer(&o, I, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "AH[SHA1]+ESP[3DES,SHA1]3600S/50000KPFS2");
+	ck_assert_int_eq(ipp_negpol_format_offer(&o, NS, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "AH[SHA1]+ESP[3DES,SHA1]:50000k/3600s");
+	ck_assert_int_eq(ipp_negpol_offer("ESP[AES128GCM16]P", I, &o, &e), 0);
+	ck_assert_int_eq(ipp_negpol_format_offer(&o, I, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "ESP[AES128GCM16,NONE]3600S/100000KPFS");
+}
+END_TEST
+
 START_TEST(test_message_form)
 {
 	struct ipp_negpol np;
@@ -212,6 +267,8 @@ negpol_suite(void)
 	TCase *tc = tcase_create("grammar");
 
 	tcase_add_loop_test(tc, test_good, 0, (int)NELEM(good));
+	tcase_add_loop_test(tc, test_round_trip, 0, (int)NELEM(good));
+	tcase_add_test(tc, test_format_forms);
 	tcase_add_test(tc, test_several_arguments);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_single_offer);

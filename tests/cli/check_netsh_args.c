@@ -137,8 +137,8 @@ START_TEST(test_parse)
 	struct ipp_err e = { 0 };
 	const struct ipp_nargs_val *v;
 
-	ck_assert_msg(parse_line("NAME=\"Allow HTTP\" srca=10.0.0.0 srcm=255.0.0.0 mir=y "
-	    "srcp=80 act=Negotiate rootca=\"CN=A\" rootca=CN=B mml=480 pol=P", &a, &e) == 0,
+	ck_assert_msg(parse_line("NAME=\"Allow HTTP\" srca=10.0.0.0 rootca=\"CN=A\" "
+	    "srcm=255.0.0.0 mir=y srcp=80 act=Negotiate rootca=CN=B mml=480 pol=P", &a, &e) == 0,
 	    "%s", e.msg);
 	ck_assert_str_eq(ipp_nargs_get(&a, T_NAME)->str, "Allow HTTP");
 	ck_assert_str_eq(ipp_nargs_get(&a, T_SRCADDR)->str, "10.0.0.0");
@@ -152,8 +152,9 @@ START_TEST(test_parse)
 	/* Repeated tags stay in command-line order. */
 	v = ipp_nargs_get(&a, T_ROOTCA);
 	ck_assert_str_eq(v->str, "CN=A");
-	ck_assert_uint_eq(v[1].tag, T_ROOTCA);
-	ck_assert_str_eq(v[1].str, "CN=B");
+	v = ipp_nargs_next(&a, v);
+	ck_assert_str_eq(v->str, "CN=B");
+	ck_assert_ptr_null(ipp_nargs_next(&a, v));
 	free_vals(&a);
 
 	/* Bare values take the tag at their position (add policy "Name"). */
@@ -276,6 +277,30 @@ START_TEST(test_secret_hidden)
 }
 END_TEST
 
+/* A long list of valid names is cut with "..." inside the message buffer. */
+START_TEST(test_long_list)
+{
+	static char names[64][40];
+	struct ipp_nargs_tag t[64];
+	char cmd[200], arg[] = "zzz=1", *argv[] = { arg, NULL };
+	struct ipp_nargs a;
+	struct ipp_err e = { 0 };
+	size_t len;
+
+	for (int i = 0; i < 64; i++) {
+		snprintf(names[i], sizeof(names[i]), "a_rather_long_tag_name_number_%02d", i);
+		t[i] = (struct ipp_nargs_tag){ names[i], IPP_NARG_STRING, 0, 0, 0, NULL };
+	}
+	memset(cmd, 'c', sizeof(cmd) - 1);
+	cmd[sizeof(cmd) - 1] = '\0';
+	ck_assert_int_eq(ipp_nargs_parse(cmd, t, 64, 1, argv, &a, &e), -1);
+	len = strlen(e.msg);
+	ck_assert_uint_lt(len, sizeof(e.msg));
+	ck_assert_str_eq(e.msg + len - 6, ", ...)");
+	ck_assert_ptr_nonnull(strstr(e.msg, "'zzz' is unknown (valid: a_rather_long_tag_name"));
+}
+END_TEST
+
 static Suite *
 nargs_suite(void)
 {
@@ -289,6 +314,7 @@ nargs_suite(void)
 	tcase_add_loop_test(tc, test_parse_errors, 0, (int)NELEM(bad));
 	tcase_add_test(tc, test_lookup_commands);
 	tcase_add_test(tc, test_secret_hidden);
+	tcase_add_test(tc, test_long_list);
 	suite_add_tcase(s, tc);
 	return s;
 }

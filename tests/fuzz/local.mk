@@ -6,3 +6,37 @@ tests_fuzz_fuzz_addr_SOURCES = tests/fuzz/fuzz_addr.c
 tests_fuzz_fuzz_addr_LDADD = store/libippstore.la
 tests_fuzz_fuzz_addr_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
+
+# kernel-xfrm: decoders of kernel messages (seeds: tests/fuzz/corpus/xfrm_msg/).
+if ENABLE_FUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_xfrm_msg
+tests_fuzz_fuzz_xfrm_msg_SOURCES = tests/fuzz/fuzz_xfrm_msg.c
+tests_fuzz_fuzz_xfrm_msg_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS)
+tests_fuzz_fuzz_xfrm_msg_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_xfrm_msg_LDADD = kernel-xfrm/libxfrm.la $(MNL_LIBS)
+endif
+EXTRA_DIST += tests/fuzz/corpus/xfrm_msg
+# cli grammar parsers (cli/libippcli.la)
+noinst_HEADERS += tests/fuzz/fuzz_cli.h
+EXTRA_DIST += tests/fuzz/cli.dict
+if ENABLE_FUZZER
+CLI_FUZZERS = tests/fuzz/fuzz_filterspec tests/fuzz/fuzz_negpol tests/fuzz/fuzz_authspec \
+	tests/fuzz/fuzz_mmspec tests/fuzz/fuzz_netsh_args
+noinst_PROGRAMS += $(CLI_FUZZERS)
+CLI_FUZZ_LIBS = cli/libippcli.la store/libippstore.la
+tests_fuzz_fuzz_filterspec_SOURCES = tests/fuzz/fuzz_filterspec.c
+tests_fuzz_fuzz_filterspec_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_filterspec_LDADD = $(CLI_FUZZ_LIBS)
+tests_fuzz_fuzz_negpol_SOURCES = tests/fuzz/fuzz_negpol.c
+tests_fuzz_fuzz_negpol_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_negpol_LDADD = $(CLI_FUZZ_LIBS)
+tests_fuzz_fuzz_authspec_SOURCES = tests/fuzz/fuzz_authspec.c
+tests_fuzz_fuzz_authspec_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_authspec_LDADD = $(CLI_FUZZ_LIBS)
+tests_fuzz_fuzz_mmspec_SOURCES = tests/fuzz/fuzz_mmspec.c
+tests_fuzz_fuzz_mmspec_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_mmspec_LDADD = $(CLI_FUZZ_LIBS)
+tests_fuzz_fuzz_netsh_args_SOURCES = tests/fuzz/fuzz_netsh_args.c
+tests_fuzz_fuzz_netsh_args_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_netsh_args_LDADD = $(CLI_FUZZ_LIBS)
+endif

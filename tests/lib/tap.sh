@@ -11,8 +11,8 @@ tap_fail() {
 tap_diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 # check DESCRIPTION COMMAND...: one test point from a command's exit status.
 tap_check() {
-	desc=$1; shift
-	if out=$("$@" 2>&1); then tap_ok "$desc"; else tap_fail "$desc"; tap_diag "$out"; fi
+	_tap_desc=$1; shift
+	if _tap_out=$("$@" 2>&1); then tap_ok "$_tap_desc"; else tap_fail "$_tap_desc"; tap_diag "$_tap_out"; fi
 }
 # tap_skip_all REASON: the whole file is skipped (only for a missing optional component).
 tap_skip_all() { echo "1..0 # SKIP $*"; exit 0; }
