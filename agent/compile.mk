@@ -1,1 +1,7 @@
-# agent/compile.mk: build fragment, included by the top-level Makefile.am
+# agent/compile.mk: the Policy Agent's compiler (policy in, XFRM policies out) and the
+# apply diff, a convenience library the daemon and the tests link.
+noinst_LTLIBRARIES += agent/libippcompile.la
+agent_libippcompile_la_SOURCES = \
+	agent/compile.h \
+	agent/diff.h
+agent_libippcompile_la_LIBADD = store/libippstore.la
