@@ -20,8 +20,9 @@
  *   S -> D whose template runs from the local end to E;
  * - E is one of env->local: traffic S -> D arrives through the tunnel: an `in` and a `fwd`
  *   policy S -> D whose template runs from the remote end to E.
- * The other end comes from the reverse-direction tunnel rule (a tunnel rule, in any tree,
- * with a filter D -> S): its endpoint.  Without one, it is left zero: for `out` the kernel
+ * The other end comes from the reverse-direction tunnel rule (an active tunnel rule, in any
+ * tree, whose first filter runs D -> S where this rule's first filter runs S -> D): its
+ * endpoint.  Without one, it is left zero: for `out` the kernel
  * picks the source address by routing; for `in`/`fwd` any peer is accepted.  "me" in a
  * tunnel filter is a wildcard too.
  *
@@ -38,9 +39,10 @@
  * ---- Actions ----
  * permit -> XFRM_POLICY_ALLOW; block -> XFRM_POLICY_BLOCK; negotiate -> ALLOW with templates
  * (ESP, AH, or ESP then AH for AH+ESP: the kernel lists the innermost first) carrying the
- * rule's reqid, mode transport or tunnel (for AH+ESP in a tunnel, the outermost AH carries
- * the tunnel).  One kernel policy holds one template structure, so the structure of the
- * rule's first offer is used and offers of another structure are left out of the IKE plan
+ * rule's reqid, mode transport or tunnel (for AH+ESP in a tunnel, the inner ESP carries the
+ * tunnel and AH protects the outer header in transport mode, as RFC 2401 bundles do).
+ * One kernel policy holds one template structure, so the structure of the rule's first
+ * offer is used and offers of another structure are left out of the IKE plan
  * (counted in ipp_ike_rule.dropped_offers, with a warning).  inpass -> the templates of `in`
  * and `fwd` policies are optional (clear inbound accepted, replies secured).  soft is passed
  * to the IKE module in the plan (it installs a short-lived per-peer allow policy itself).
