@@ -279,6 +279,29 @@ tunnel_reverse(const struct cctx *x, size_t nrules, size_t ri)
 	return NULL;
 }
 
+static bool
+addr_zero(const xfrm_address_t *a)
+{
+	static const xfrm_address_t zero;
+
+	return memcmp(a, &zero, sizeof(zero)) == 0;
+}
+
+/* The first of env->local in that family, for the local end of an unpaired tunnel. */
+static bool
+first_local(const struct ipp_compile_env *env, int family, xfrm_address_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < env->nlocal; i++) {
+		if (env->local[i].family == family) {
+			memcpy(out, &env->local[i].ip, family == AF_INET ? 4 : 16);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 tunnel_ends(struct cctx *x, struct ipp_compiled *out, size_t ri)
 {
@@ -298,6 +321,24 @@ tunnel_ends(struct cctx *x, struct ipp_compiled *out, size_t ri)
 	if (rev != NULL)
 		memcpy(c->tunnel_in ? &r->tunnel_remote : &r->tunnel_local,
 		    &rev->rule->tunnel.ip, n);
+	else if (!c->tunnel_in)
+		first_local(x->env, end->family, &r->tunnel_local);
+}
+
+/* Both tunnel ends must be known: a template with a wildcard end is refused. */
+static bool
+tunnel_complete(struct ipp_compiled *out, size_t ri)
+{
+	const struct ipp_ike_rule *r = &out->rules[ri];
+
+	if (r->mode != XFRM_MODE_TUNNEL || r->action != IPP_ACTION_NEGOTIATE ||
+	    (!addr_zero(&r->tunnel_local) && !addr_zero(&r->tunnel_remote)))
+		return true;
+	ipp_compiled_warn(out, "policy '%s' rule '%s': the %s tunnel end is unknown (no "
+	    "reverse tunnel rule%s); rule left out", r->policy, r->name,
+	    addr_zero(&r->tunnel_local) ? "local" : "remote",
+	    addr_zero(&r->tunnel_local) ? " and no local address of that family" : "");
+	return false;
 }
 
 static int
@@ -564,6 +605,8 @@ emit_rules(struct cctx *x)
 
 	for (ri = 0; ri < out->nrules; ri++) {
 		c = &x->crules[ri];
+		if (!tunnel_complete(out, ri))
+			continue;
 		interfaces(x, c->rule->conntype, &ifx, &nif);
 		if (nif == 0) {
 			ipp_compiled_warn(out, "policy '%s' rule '%s': connection type %s has no "

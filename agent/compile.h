@@ -22,9 +22,10 @@
  *   policy S -> D whose template runs from the remote end to E.
  * The other end comes from the reverse-direction tunnel rule (an active tunnel rule, in any
  * tree, whose first filter runs D -> S where this rule's first filter runs S -> D): its
- * endpoint.  Without one, it is left zero: for `out` the kernel
- * picks the source address by routing; for `in`/`fwd` any peer is accepted.  "me" in a
- * tunnel filter is a wildcard too.
+ * endpoint.  Without one, the local end of an outbound rule is the first address of
+ * env->local in the endpoint's family; the remote end of an inbound rule stays unknown.
+ * A negotiate tunnel rule with an unknown end is left out with a warning (kernel-xfrm
+ * refuses wildcard tunnel ends).  "me" in a tunnel filter is a wildcard too.
  *
  * ---- Addresses ----
  * any -> prefix 0; host -> full prefix; subnet -> its prefix; a range -> the minimal set of
