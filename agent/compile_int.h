@@ -8,6 +8,13 @@
 
 #include "agent/compile.h"
 
+/* ---- compile_mem.c: large arrays (zeroed, page tables filled up front) ---- */
+
+void	*ipp_big_alloc(size_t bytes);
+/* Grows (never shrinks) keeping the content; NULL on failure with p untouched. */
+void	*ipp_big_realloc(void *p, size_t bytes);
+void	ipp_big_free(void *p);
+
 /* ---- compile_key.c: kernel policy keys and a hash index over them ---- */
 
 /* The canonical kernel key of a policy: selector (masked), direction, mark, if_id. */
@@ -101,13 +108,15 @@ struct ipp_compile_sink {
 	struct ipp_compiled	*out;
 	struct ipp_polkey	*keys;		/* parallel to out->policies */
 	size_t			cap;
+	size_t			used;		/* slots ever written; the rest are zero */
 	struct ipp_polkey_index	index;
 };
 
-/* Adds p unless a policy with its key exists; then the lower priority stays (ties: the
- * one already there) and the loser is counted.  0 or -1 (ENOMEM, e set). */
-int	ipp_sink_put(struct ipp_compile_sink *s, const struct ipp_compiled_policy *p,
-	    struct ipp_err *e);
+/* The zeroed slot the next policy is built in, or NULL (ENOMEM, e set). */
+struct ipp_compiled_policy *ipp_sink_slot(struct ipp_compile_sink *s, struct ipp_err *e);
+/* Keeps the policy built in the slot unless one with its key exists; then the lower
+ * priority stays (ties: the one already there) and the loser is counted.  0 or -1. */
+int	ipp_sink_commit(struct ipp_compile_sink *s, struct ipp_err *e);
 /* Records a warning (printf-like); drops it beyond the cap. */
 void	ipp_compiled_warn(struct ipp_compiled *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -3,7 +3,6 @@
  * (selector, direction, mark, if_id), in a canonical form, and a hash index over them so
  * that compile and diff stay linear in the number of policies.
  */
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -24,19 +23,24 @@ addr_masked(uint8_t out[16], const xfrm_address_t *a, unsigned prefix, unsigned 
 		out[full] = b[full] & (uint8_t)(0xff << (8 - prefix % 8));
 }
 
-/* FNV-1a over the key's bytes; the key is zero-filled, so padding is stable. */
+/* A multiply-xorshift over the key's 64-bit words; the key is zero-filled, so padding is
+ * stable.  Not keyed: the input is the administrator's policy, not an attacker's. */
 static uint32_t
 key_hash(const struct ipp_polkey *k)
 {
-	const uint8_t *b = (const uint8_t *)k;
+	const unsigned char *b = (const unsigned char *)k;
 	size_t i, n = offsetof(struct ipp_polkey, hash);
-	uint32_t h = 2166136261u;
+	uint64_t h = 0x6a09e667f3bcc909ull, w;
 
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 16777619u;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
 	}
-	return h;
+	for (; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	h ^= h >> 32;
+	return (uint32_t)h;
 }
 
 static void
@@ -87,7 +91,7 @@ ipp_polkey_index_init(struct ipp_polkey_index *x, size_t n)
 			return -1;
 		cap *= 2;
 	}
-	x->slot = calloc(cap, sizeof(*x->slot));
+	x->slot = ipp_big_alloc(cap * sizeof(*x->slot));
 	if (x->slot == NULL)
 		return -1;
 	x->mask = cap - 1;
@@ -98,7 +102,7 @@ ipp_polkey_index_init(struct ipp_polkey_index *x, size_t n)
 void
 ipp_polkey_index_free(struct ipp_polkey_index *x)
 {
-	free(x->slot);
+	ipp_big_free(x->slot);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -126,7 +130,7 @@ grow(struct ipp_polkey_index *x, const struct ipp_polkey *keys)
 			bigger.slot[probe(&bigger, keys, &keys[x->slot[i] - 1])] = x->slot[i];
 	}
 	bigger.used = x->used;
-	free(x->slot);
+	ipp_big_free(x->slot);
 	*x = bigger;
 	return 0;
 }

@@ -223,11 +223,11 @@ ipp_diff_compute(const struct ipp_policy_set *installed,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	x.wkeys = calloc(nw + 1, sizeof(*x.wkeys));
-	x.match = calloc(nw + 1, sizeof(*x.match));
+	x.wkeys = ipp_big_alloc((nw + 1) * sizeof(*x.wkeys));
+	x.match = ipp_big_alloc((nw + 1) * sizeof(*x.match));
 	x.conflict = calloc(nw + 1, sizeof(*x.conflict));
 	x.keep = calloc(ni + 1, sizeof(*x.keep));
-	out->steps = calloc(nw + ni + 1, sizeof(*out->steps));
+	out->steps = ipp_big_alloc((nw + ni + 1) * sizeof(*out->steps));
 	if (x.wkeys == NULL || x.match == NULL || x.conflict == NULL || x.keep == NULL ||
 	    out->steps == NULL || ipp_polkey_index_init(&x.index, nw) == -1) {
 		ipp_errf(e, IPP_E_NOMEM, "out of memory comparing %zu installed and %zu desired "
@@ -241,8 +241,8 @@ ipp_diff_compute(const struct ipp_policy_set *installed,
 	rc = 0;
 done:
 	ipp_polkey_index_free(&x.index);
-	free(x.wkeys);
-	free(x.match);
+	ipp_big_free(x.wkeys);
+	ipp_big_free(x.match);
 	free(x.conflict);
 	free(x.keep);
 	if (rc == -1)
@@ -255,6 +255,6 @@ ipp_diff_free(struct ipp_diff *d)
 {
 	if (d == NULL)
 		return;
-	free(d->steps);
+	ipp_big_free(d->steps);
 	memset(d, 0, sizeof(*d));
 }

@@ -13,3 +13,11 @@ tests_agent_check_diff_SOURCES = tests/agent/check_diff.c $(AGENT_COMPILE_TEST_U
 tests_agent_check_diff_CFLAGS = $(TEST_CFLAGS)
 tests_agent_check_diff_LDADD = $(AGENT_COMPILE_TEST_LDADD)
 endif
+# tests/bench/compile: compile and diff times for a 10,000-filter policy; built by
+# make check, never run by it.
+if HAVE_CHECK
+check_PROGRAMS += tests/bench/compile
+tests_bench_compile_SOURCES = tests/bench/compile.c
+tests_bench_compile_CFLAGS = $(AM_CFLAGS)
+tests_bench_compile_LDADD = agent/libippcompile.la store/libippstore.la
+endif
