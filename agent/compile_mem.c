@@ -4,8 +4,8 @@
  * virtualised hosts, so these arrays are mapped with their page tables filled in one call
  * (MAP_POPULATE, MADV_POPULATE_WRITE) and grown with mremap, which moves no bytes.
  */
-#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -18,6 +18,44 @@ struct big_hdr {
 	char	pad[64 - sizeof(size_t)];
 };
 
+#if defined(__SANITIZE_ADDRESS__)
+/* Under AddressSanitizer the heap is used, so that overruns of these arrays are caught. */
+void *
+ipp_big_alloc(size_t bytes)
+{
+	struct big_hdr *h = calloc(1, sizeof(*h) + bytes);
+
+	if (h == NULL)
+		return NULL;
+	h->bytes = bytes;
+	return h + 1;
+}
+
+void *
+ipp_big_realloc(void *p, size_t bytes)
+{
+	struct big_hdr *h;
+
+	if (p == NULL)
+		return ipp_big_alloc(bytes);
+	h = (struct big_hdr *)p - 1;
+	if (bytes <= h->bytes)
+		return p;
+	h = realloc(h, sizeof(*h) + bytes);
+	if (h == NULL)
+		return NULL;
+	memset((char *)(h + 1) + h->bytes, 0, bytes - h->bytes);
+	h->bytes = bytes;
+	return h + 1;
+}
+
+void
+ipp_big_free(void *p)
+{
+	if (p != NULL)
+		free((struct big_hdr *)p - 1);
+}
+#else
 static size_t
 round_pages(size_t n)
 {
@@ -90,3 +128,4 @@ ipp_big_free(void *p)
 	h = (struct big_hdr *)p - 1;
 	munmap(h, h->bytes);
 }
+#endif
