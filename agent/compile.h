@@ -230,8 +230,13 @@ struct ipp_ike_main {
 
 #define IPP_COMPILE_WARN_MAX	64
 
+/*
+ * The arrays are owned by the struct and released only by ipp_compiled_free() (policies
+ * is mapped memory, not malloc's).  Order of policies: exemptions, then filters in tree,
+ * rule and filter order.
+ */
 struct ipp_compiled {
-	struct ipp_compiled_policy	*policies;	/* exemptions first, then by priority */
+	struct ipp_compiled_policy	*policies;
 	size_t				npolicies;
 	struct ipp_ike_rule		*rules;		/* every active rule compiled */
 	size_t				nrules;

@@ -1,5 +1,5 @@
 /*
- * Memory for the compiler's and the diff's large arrays (tens of MB for a 10,000-filter
+ * Memory for the compiler's and the diff's large arrays (about 12 MB for a 10,000-filter
  * policy).  Taking fresh pages one fault at a time costs more than the compile itself on
  * virtualised hosts, so these arrays are mapped with their page tables filled in one call
  * (MAP_POPULATE, MADV_POPULATE_WRITE) and grown with mremap, which moves no bytes.
@@ -19,6 +19,14 @@ struct big_hdr {
 };
 
 #if defined(__SANITIZE_ADDRESS__)
+#define BIG_ON_HEAP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BIG_ON_HEAP 1
+#endif
+#endif
+
+#ifdef BIG_ON_HEAP
 /* Under AddressSanitizer the heap is used, so that overruns of these arrays are caught. */
 void *
 ipp_big_alloc(size_t bytes)

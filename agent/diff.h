@@ -59,6 +59,7 @@ struct ipp_diff_step {
 	const struct xfrm_policy *xp;	/* that policy (points into the caller's sets) */
 };
 
+/* Released only by ipp_diff_free() (steps is mapped memory, not malloc's). */
 struct ipp_diff {
 	struct ipp_diff_step	*steps;
 	size_t			nsteps;
