@@ -242,7 +242,9 @@ struct ipp_compiled {
 	size_t				nrules;
 	struct ipp_ike_main		main;
 	size_t				nshadowed;	/* policies dropped as duplicates */
-	size_t				nunresolved;	/* filters dropped: a side had no address */
+	size_t				nunresolved;	/* filters dropped: a side had no address
+							 * (name unresolved, or IPv6 with
+							 * ipv4_only) */
 	char				**warnings;	/* at most IPP_COMPILE_WARN_MAX */
 	size_t				nwarnings;
 	size_t				nwarnings_lost;	/* beyond the cap */
@@ -252,7 +254,8 @@ struct ipp_compiled {
  * Compiles.  out must be zeroed (or freed with ipp_compiled_free); on success it owns its
  * arrays and the caller frees it with ipp_compiled_free().  Returns 0, or -1 with e set
  * (IPP_E_INVAL: a bad environment or a dangling reference; IPP_E_NOMEM; the resolver's
- * error), leaving out zeroed.  O(n log n) in the number of policies produced.
+ * error), leaving out zeroed.  Linear in the number of policies produced (hash index);
+ * reentrant (no global state).
  */
 int	ipp_compile(const struct ipp_policy_tree *const *trees, size_t ntrees,
 	    const struct ipp_compile_env *env, struct ipp_compiled *out, struct ipp_err *e);
