@@ -25,5 +25,5 @@ if HAVE_CHECK
 check_PROGRAMS += tests/bench/compile
 tests_bench_compile_SOURCES = tests/bench/compile.c
 tests_bench_compile_CFLAGS = $(AM_CFLAGS)
-tests_bench_compile_LDADD = agent/libippcompile.la store/libippstore.la
+tests_bench_compile_LDADD = agent/libippcompile.la store/libippstore.la kernel-xfrm/libxfrm.la
 endif
