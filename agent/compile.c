@@ -163,7 +163,6 @@ static int
 sink_grow(struct ipp_compile_sink *s, size_t want)
 {
 	struct ipp_compiled_policy *p;
-	struct ipp_polkey *k;
 	size_t cap = s->cap == 0 ? 64 : 2 * s->cap;
 
 	if (cap < want)
@@ -174,10 +173,6 @@ sink_grow(struct ipp_compile_sink *s, size_t want)
 	if (p == NULL)
 		return -1;
 	s->out->policies = p;
-	k = ipp_big_realloc(s->keys, cap * sizeof(*k));
-	if (k == NULL)
-		return -1;
-	s->keys = k;
 	s->cap = cap;
 	return 0;
 }
@@ -232,10 +227,13 @@ int
 ipp_sink_commit(struct ipp_compile_sink *s, struct ipp_err *e)
 {
 	size_t i = s->out->npolicies;
+	struct ipp_policy_set v = ipp_policy_set_compiled(s->out);
+	struct ipp_polkey k;
 	long at;
 
-	ipp_polkey_make(&s->keys[i], &s->out->policies[i].xp);
-	at = ipp_polkey_index_put(&s->index, s->keys, i);
+	ipp_polkey_make(&k, &s->out->policies[i].xp);
+	v.n = i + 1;
+	at = ipp_polkey_index_put(&s->index, &v, &k, i);
 	if (at < 0)
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory: %zu kernel policies", i);
 	if ((size_t)at != i) {
@@ -760,7 +758,6 @@ ipp_compile(const struct ipp_policy_tree *const *trees, size_t ntrees,
 	rc = 0;
 done:
 	ipp_polkey_index_free(&x.sink.index);
-	ipp_big_free(x.sink.keys);
 	free(x.crules);
 	ipp_prefixes_free(&x.src);
 	ipp_prefixes_free(&x.dst);
