@@ -487,6 +487,79 @@ START_TEST(test_installed_duplicates)
 }
 END_TEST
 
+/* Random sets over a small key space, applied to the simulated kernel: the end state is
+ * always the desired set (less what foreign policies hold) plus the foreign policies. */
+static void
+random_policy(struct xfrm_policy *p, unsigned key, uint32_t prio, unsigned content)
+{
+	memset(p, 0, sizeof(*p));
+	p->sel.family = AF_INET;
+	p->sel.dprefix = 32;
+	p->sel.daddr.a4 = htonl(0x0a000000u | (key >> 1));
+	p->dir = key & 1 ? XFRM_POLICY_IN : XFRM_POLICY_OUT;
+	p->priority = prio;
+	p->action = content & 1 ? XFRM_POLICY_BLOCK : XFRM_POLICY_ALLOW;
+	if (content & 2) {
+		p->ntmpl = 1;
+		p->tmpl[0].proto = IPPROTO_ESP;
+		p->tmpl[0].mode = XFRM_MODE_TRANSPORT;
+		p->tmpl[0].family = AF_INET;
+		p->tmpl[0].reqid = 1 + (content >> 2);
+	}
+}
+
+START_TEST(test_random_sets)
+{
+	enum { KEYS = 24 };
+	struct xfrm_policy inst_v[KEYS], want_v[KEYS];
+	struct ipp_policy_set inst, want;
+	struct ipp_diff d;
+	struct kern k;
+	unsigned seed = 12345, round, key, ni, nw, nf;
+	bool foreign[KEYS];
+	size_t j, expect;
+
+	for (round = 0; round < 500; round++) {
+		ni = nw = nf = 0;
+		memset(foreign, 0, sizeof(foreign));
+		for (key = 0; key < KEYS; key++) {
+			unsigned r = (unsigned)rand_r(&seed);
+
+			if (r % 3 == 0) {	/* installed: ours or foreign */
+				foreign[key] = r % 5 == 0;
+				random_policy(&inst_v[ni++], key, foreign[key] ? (r & 1 ? 0 : HI) :
+				    LO + (r >> 8) % 100, r >> 4);
+				nf += foreign[key];
+			}
+			if ((r >> 12) % 2 == 0)	/* desired */
+				random_policy(&want_v[nw++], key, LO + (r >> 16) % 100,
+				    (r % 3 == 0 && (r >> 20) % 2) ? r >> 4 : r >> 6);
+		}
+		inst = ipp_policy_set_array(inst_v, ni);
+		want = ipp_policy_set_array(want_v, nw);
+		diff_ok(&inst, &want, &d);
+		assert_order(&d);
+		ck_assert_uint_eq(d.nforeign, nf);
+		kern_load(&k, inst_v, ni);
+		kern_apply(&k, &d, NULL);
+		/* every desired policy is there as desired, unless a foreign one holds its key */
+		for (j = 0, expect = nf; j < nw; j++) {
+			long at = kern_find(&k, &want_v[j]);
+
+			ck_assert(at >= 0);
+			if (k.v[at].priority < LO || k.v[at].priority >= HI)
+				continue;
+			ck_assert(ipp_xfrm_policy_equal(&k.v[at], &want_v[j]));
+			expect++;
+		}
+		ck_assert_uint_eq(k.n, expect);
+		ck_assert_uint_eq(d.nconflict + expect - nf, nw);
+		free(k.v);
+		ipp_diff_free(&d);
+	}
+}
+END_TEST
+
 static Suite *
 diff_suite(void)
 {
@@ -501,6 +574,7 @@ diff_suite(void)
 	tcase_add_test(tc, test_dump_forms_match);
 	tcase_add_test(tc, test_bad_desired);
 	tcase_add_test(tc, test_installed_duplicates);
+	tcase_add_test(tc, test_random_sets);
 	suite_add_tcase(s, tc);
 	return s;
 }
