@@ -1,0 +1,54 @@
+#!/bin/sh
+# lab.sh: the VM tier of make check.  One VM boot (tests/vm/run-vm) runs every in-VM test
+# in tests/vm/guest/ through tests/vm/batch; their TAP points come back renumbered,
+# each prefixed with its script's name, plus one point per script for a clean exit.
+# Skips only when qemu or a Debian kernel is missing.
+. "$top_srcdir/tests/lib/tap.sh"
+
+vm=$top_srcdir/tests/vm
+have_kernel() {
+	for k in /boot/vmlinuz-*; do
+		[ -r "$k" ] && [ -f "/lib/modules/${k#/boot/vmlinuz-}/modules.dep" ] && return 0
+	done
+	return 1
+}
+command -v qemu-system-x86_64 >/dev/null 2>&1 && have_kernel ||
+	tap_skip_all "no qemu/kernel (install qemu-system-x86 linux-image-amd64)"
+
+log=$(mktemp) || exit 1
+tap_cleanup "rm -f $log"
+t0=$(date +%s)
+"$vm/run-vm" -t "${IPPVM_TIMEOUT:-240}" -l "$log" \
+	"$vm/batch" ${IPPVM_TESTS:-"$vm"/guest/*.sh} 2>"$log.err"
+rc=$?
+tap_cleanup "rm -f $log.err"
+
+# Renumber: inner "ok N - d" becomes "ok M - script: d"; a script must end with its plan
+# matching its points and exit 0.
+awk -v n="$tap_n" -v cf="$log.n" '
+function close_script() {
+	if (name == "") return
+	if (!exited) { printf "not ok %d - %s: did not finish (VM timeout or crash)\n", ++n, name; f++ }
+	else if (plan != pts) { printf "not ok %d - %s: plan 1..%s but %d points\n", ++n, name, plan, pts; f++ }
+	else if (status != 0 && !failed) { printf "not ok %d - %s: exit status %s\n", ++n, name, status; f++ }
+	else printf "ok %d - %s: complete (%d points, %s s)\n", ++n, name, pts, secs
+	name = ""
+}
+/^# vm-test: / { close_script(); name = $3; pts = 0; plan = ""; failed = 0; exited = 0; next }
+/^# vm-exit: / { status = $3; secs = $4; exited = 1; close_script(); next }
+/^ok [0-9]+/ { sub(/^ok [0-9]+ *-? */, ""); printf "ok %d - %s: %s\n", ++n, name, $0; pts++; next }
+/^not ok [0-9]+/ { sub(/^not ok [0-9]+ *-? */, "");
+	printf "not ok %d - %s: %s\n", ++n, name, $0; pts++; failed = 1; f++; next }
+/^1\.\.[0-9]+/ { plan = substr($0, 4); next }
+/^#/ { print; next }
+{ print "# " $0 }
+END { close_script(); print n, f + 0 > cf }
+' "$log"
+read -r n f <"$log.n"
+rm -f "$log.n"
+tap_n=$n tap_failed=$((tap_failed + f))
+case $rc in
+0) tap_ok "VM batch exited 0 ($(($(date +%s) - t0)) s wall time, boot included)" ;;
+*) tap_fail "VM batch exit status $rc"; tap_diag "$(cat "$log.err")" ;;
+esac
+tap_done
