@@ -1,1 +1,26 @@
-# tests/xfrm: build fragment, included by the top-level Makefile.am
+# tests/xfrm: kernel-xfrm unit tests, netns tests against iproute2, and xfrmtool (also run by
+# the VM lab).
+check_PROGRAMS += tests/xfrm/xfrmtool
+tests_xfrm_xfrmtool_SOURCES = tests/xfrm/xfrmtool.c
+tests_xfrm_xfrmtool_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS)
+tests_xfrm_xfrmtool_LDADD = kernel-xfrm/libxfrm.la
+
+# The library side of tests/bench/xfrm (not a test).
+check_PROGRAMS += tests/xfrm/xfrmbench
+tests_xfrm_xfrmbench_SOURCES = tests/xfrm/xfrmbench.c
+tests_xfrm_xfrmbench_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS)
+tests_xfrm_xfrmbench_LDADD = kernel-xfrm/libxfrm.la
+
+if HAVE_CHECK
+XFRM_UNIT_TESTS = tests/xfrm/check_xfrm_codec
+check_PROGRAMS += $(XFRM_UNIT_TESTS)
+TESTS += $(XFRM_UNIT_TESTS)
+tests_xfrm_check_xfrm_codec_SOURCES = tests/xfrm/check_xfrm_codec.c tests/xfrm/captured.h
+tests_xfrm_check_xfrm_codec_CFLAGS = $(TEST_CFLAGS) $(MNL_CFLAGS)
+tests_xfrm_check_xfrm_codec_LDADD = kernel-xfrm/libxfrm.la $(MNL_LIBS) $(TEST_LIBS)
+endif
+
+# Namespace tests (root): iproute2 is the independent reader of what the library wrote.
+XFRM_NETNS_TESTS = tests/xfrm/policy.sh tests/xfrm/errors.sh tests/xfrm/kernel.sh
+TESTS += $(XFRM_NETNS_TESTS)
+EXTRA_DIST += $(XFRM_NETNS_TESTS) tests/xfrm/lib.sh tests/bench/xfrm
