@@ -17,7 +17,7 @@ ipid=$!
 tap_cleanup "kill $mpid $ipid"
 # Both listeners must be subscribed before the packet goes out: count XFRM sockets.
 i=0
-while [ $i -lt 50 ] && [ "$(ip netns exec vmacqa cat /proc/net/netlink |
+while [ $i -lt 50 ] && [ "$(vm_in vmacqa cat /proc/net/netlink |
     awk '$2 == 6 && $3 != 0 && $4 != "00000000"' | wc -l)" -lt 2 ]; do
 	sleep 0.1; i=$((i + 1))
 done

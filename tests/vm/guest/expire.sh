@@ -6,7 +6,9 @@
 
 ns=vmexp src=10.61.6.1 dst=10.61.6.2 spi=0x00001601
 vm_ns $ns || { tap_fail "create namespace $ns"; tap_done; exit 1; }
-alg="--enc cbc(aes):$(vm_hex 16) --auth hmac(sha1):$(vm_hex 20):96"
+vm_hex 16; ek=$hex
+vm_hex 20; ak=$hex
+alg="--enc cbc(aes):$ek --auth hmac(sha1):$ak:96"
 # The kernel stamps an SA's add time when it starts building it, and the first SA of an
 # algorithm combination instantiates and self-tests the crypto (seconds under TCG): warm up
 # with an untimed SA, or the hard lifetime may be gone before the first timer tick.
@@ -29,7 +31,7 @@ tap_check "install an SA with soft 2 s and hard 6 s lifetimes" \
 wait $mpid
 soft=$(grep -m1 " expire soft spi=$spi" "$ev" | cut -d' ' -f1)
 hard=$(grep -m1 " expire hard spi=$spi" "$ev" | cut -d' ' -f1)
-first=$(sed -n '1s/^[0-9]* //p' "$ev")
+first=$(sed -n 's/^[0-9]* \(expire .*\)/\1/p' "$ev" | head -n 1)
 if [ -n "$soft" ]; then tap_ok "soft EXPIRE arrived after $((soft - t0)) s"
 else tap_fail "no soft EXPIRE for $spi"; tap_diag "$(cat "$ev")"; fi
 if [ -n "$hard" ]; then tap_ok "hard EXPIRE arrived after $((hard - t0)) s"
