@@ -3,6 +3,9 @@
 # in tests/vm/guest/ through tests/vm/batch; their TAP points come back renumbered,
 # each prefixed with its script's name, plus one point per script for a clean exit.
 # Skips only when qemu or a Debian kernel is missing.
+#   IPPVM_TESTS="path/to/one.sh ..."   run only these in-VM tests
+#   IPPVM_XFRM=iproute2                install with ip xfrm instead of xfrmtool
+#   IPPVM_TIMEOUT=SECS, IPPVM_LANES=N  hard timeout (default 600), parallel lanes (2)
 . "$top_srcdir/tests/lib/tap.sh"
 
 vm=$top_srcdir/tests/vm
