@@ -61,11 +61,11 @@ vm_ping() {
 
 # x NS SUBCOMMAND ARGS...: one xfrmtool call in namespace NS (see tests/xfrm/xfrmtool).
 x() {
-	ns=$1; shift
+	x_ns=$1; shift
 	if [ "$x_backend" = xfrmtool ]; then
-		vm_in "$ns" "$XFRMTOOL" "$@"
+		vm_in "$x_ns" "$XFRMTOOL" "$@"
 	else
-		x_ip "$ns" "$@"
+		x_ip "$x_ns" "$@"
 	fi
 }
 
@@ -74,70 +74,70 @@ x_batch() {
 	if [ "$x_backend" = xfrmtool ]; then
 		vm_in "$1" "$XFRMTOOL" batch
 	else
-		rc=0
-		while IFS= read -r line; do
+		x_rc=0
+		while IFS= read -r x_line; do
 			set -f
 			# shellcheck disable=SC2086
-			set -- "$1" $line
+			set -- "$1" $x_line
 			set +f
-			x_ip "$@" || rc=1
+			x_ip "$@" || x_rc=1
 		done
-		return $rc
+		return $x_rc
 	fi
 }
 
-# x_ip NS SUBCOMMAND ARGS...: the same call with iproute2.  Words are collected in $id
-# (the state ID or policy selector, which ip wants together and first) and $rest,
+# x_ip NS SUBCOMMAND ARGS...: the same call with iproute2.  Words are collected in $x_id
+# (the state ID or policy selector, which ip wants together and first) and $x_rest,
 # separated by \037 so that an empty key stays one empty word.
 x_ip() {
-	ns=$1 cmd=$2; shift 2
-	us=$(printf '\037')
-	id="" rest="" count=1 tmo=10
+	x_ns=$1 x_cmd=$2; shift 2
+	x_us=$(printf '\037')
+	x_id="" x_rest="" x_count=1 x_tmo=10
 	while [ $# -gt 0 ]; do
-		o=$1 v=${2-}
-		[ $# -ge 2 ] || { echo "x_ip: $o needs a value" >&2; return 2; }
+		x_o=$1 x_v=${2-}
+		[ $# -ge 2 ] || { echo "x_ip: $x_o needs a value" >&2; return 2; }
 		shift 2
-		case $o in
-		--src|--dst|--spi) id="$id${o#--}$us$v$us" ;;
-		--proto) id="${id}proto$us$v$us" ;;
-		--mode|--reqid|--dir|--action|--min|--max) rest="$rest${o#--}$us$v$us" ;;
-		--prio) rest="${rest}priority$us$v$us" ;;
-		--enc) rest="${rest}enc$us${v%%:*}$us$(x_key "${v#*:}")$us" ;;
+		case $x_o in
+		--src|--dst|--spi) x_id="$x_id${x_o#--}$x_us$x_v$x_us" ;;
+		--proto) x_id="${x_id}proto$x_us$x_v$x_us" ;;
+		--mode|--reqid|--dir|--action|--min|--max) x_rest="$x_rest${x_o#--}$x_us$x_v$x_us" ;;
+		--prio) x_rest="${x_rest}priority$x_us$x_v$x_us" ;;
+		--enc) x_rest="${x_rest}enc$x_us${x_v%%:*}$x_us$(x_key "${x_v#*:}")$x_us" ;;
 		--auth|--aead)
-			a=${v%%:*} r=${v#*:}
-			[ "$o" = --auth ] && kw=auth-trunc || kw=aead
-			rest="$rest$kw$us$a$us$(x_key "${r%%:*}")$us${r#*:}$us" ;;
-		--soft-secs) rest="${rest}limit${us}time-soft$us$v$us" ;;
-		--hard-secs) rest="${rest}limit${us}time-hard$us$v$us" ;;
-		--soft-bytes) rest="${rest}limit${us}byte-soft$us$v$us" ;;
-		--hard-bytes) rest="${rest}limit${us}byte-hard$us$v$us" ;;
-		--tmpl) rest="$rest$(x_tmpl "$v" | tr ' ' "$us")$us" ;;
-		--count) count=$v ;;
-		--timeout) tmo=$v ;;
-		*) echo "x_ip: $cmd: unknown option $o" >&2; return 2 ;;
+			x_a=${x_v%%:*} x_r=${x_v#*:}
+			[ "$x_o" = --auth ] && x_kw=auth-trunc || x_kw=aead
+			x_rest="$x_rest$x_kw$x_us$x_a$x_us$(x_key "${x_r%%:*}")$x_us${x_r#*:}$x_us" ;;
+		--soft-secs) x_rest="${x_rest}limit${x_us}time-soft$x_us$x_v$x_us" ;;
+		--hard-secs) x_rest="${x_rest}limit${x_us}time-hard$x_us$x_v$x_us" ;;
+		--soft-bytes) x_rest="${x_rest}limit${x_us}byte-soft$x_us$x_v$x_us" ;;
+		--hard-bytes) x_rest="${x_rest}limit${x_us}byte-hard$x_us$x_v$x_us" ;;
+		--tmpl) x_rest="$x_rest$(x_tmpl "$x_v" | tr ' ' "$x_us")$x_us" ;;
+		--count) x_count=$x_v ;;
+		--timeout) x_tmo=$x_v ;;
+		*) echo "x_ip: $x_cmd: unknown option $x_o" >&2; return 2 ;;
 		esac
 	done
-	oifs=$IFS
-	IFS=$us
+	x_oifs=$IFS
+	IFS=$x_us
 	set -f
 	# shellcheck disable=SC2086
-	case $cmd in
-	state-add) ip -n "$ns" xfrm state add $id $rest ;;
-	state-del) ip -n "$ns" xfrm state delete $id ;;
-	state-flush) ip -n "$ns" xfrm state flush ;;
-	state-get) out=$(ip -n "$ns" -s xfrm state get $id) &&
-		printf '%s\n' "$out" | x_ip_counters ;;
-	policy-add) ip -n "$ns" xfrm policy add $id $rest ;;
-	policy-flush) ip -n "$ns" xfrm policy flush ;;
-	allocspi) out=$(ip -n "$ns" xfrm state allocspi $id $rest) &&
-		printf '%s\n' "$out" | sed -n 's/.* spi \(0x[0-9a-f]*\).*/\1/p' ;;
-	monitor) x_ip_monitor "$ns" "$count" "$tmo" ;;
-	*) echo "x_ip: unknown subcommand $cmd" >&2; false ;;
+	case $x_cmd in
+	state-add) ip -n "$x_ns" xfrm state add $x_id $x_rest ;;
+	state-del) ip -n "$x_ns" xfrm state delete $x_id ;;
+	state-flush) ip -n "$x_ns" xfrm state flush ;;
+	state-get) x_out=$(ip -n "$x_ns" -s xfrm state get $x_id) &&
+		printf '%s\n' "$x_out" | x_ip_counters ;;
+	policy-add) ip -n "$x_ns" xfrm policy add $x_id $x_rest ;;
+	policy-flush) ip -n "$x_ns" xfrm policy flush ;;
+	allocspi) x_out=$(ip -n "$x_ns" xfrm state allocspi $x_id $x_rest) &&
+		printf '%s\n' "$x_out" | sed -n 's/.* spi \(0x[0-9a-f]*\).*/\1/p' ;;
+	monitor) x_ip_monitor "$x_ns" "$x_count" "$x_tmo" ;;
+	*) echo "x_ip: unknown subcommand $x_cmd" >&2; false ;;
 	esac
-	rc=$?
+	x_rc=$?
 	set +f
-	IFS=$oifs
-	return $rc
+	IFS=$x_oifs
+	return $x_rc
 }
 
 x_key() {
@@ -164,19 +164,19 @@ x_ip_counters() {
 
 # x_ip_monitor NS COUNT SECS: the first COUNT acquire/expire events within SECS seconds.
 x_ip_monitor() {
-	f=$(mktemp) || return 1
-	timeout "$3" ip -n "$1" xfrm monitor acquire expire >"$f" 2>&1 &
-	p=$!
-	while kill -0 "$p" 2>/dev/null &&
-	    [ "$(x_ip_events "$2" <"$f" | wc -l)" -lt "$2" ]; do
+	x_f=$(mktemp) || return 1
+	timeout "$3" ip -n "$1" xfrm monitor acquire expire >"$x_f" 2>&1 &
+	x_p=$!
+	while kill -0 "$x_p" 2>/dev/null &&
+	    [ "$(x_ip_events "$2" <"$x_f" | wc -l)" -lt "$2" ]; do
 		sleep 0.1
 	done
-	kill "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-	x_ip_events "$2" <"$f"
-	n=$(x_ip_events "$2" <"$f" | wc -l)
-	rm -f "$f"
-	[ "$n" -ge "$2" ]
+	kill "$x_p" 2>/dev/null
+	wait "$x_p" 2>/dev/null
+	x_ip_events "$2" <"$x_f"
+	x_n=$(x_ip_events "$2" <"$x_f" | wc -l)
+	rm -f "$x_f"
+	[ "$x_n" -ge "$2" ]
 }
 
 # x_ip_events COUNT: `ip xfrm monitor` output as xfrmtool's event lines.
