@@ -41,7 +41,8 @@
 
 /*
  * Traffic selector.  Addresses beyond the prefix must be zero; a port needs a protocol, and
- * a port's bits must lie inside its mask.  A port given with mask 0 gets mask 0xffff.
+ * a port's bits must lie inside its mask.  A port given with mask 0 gets mask 0xffff.  For
+ * ICMP and ICMPv6 the kernel reads sport as the type and dport as the code.
  */
 struct xfrm_sel {
 	uint16_t	family;		/* AF_INET or AF_INET6 */
@@ -180,8 +181,8 @@ struct xfrm_spd_info {
 struct xfrm_handle;
 
 /*
- * Opens a NETLINK_XFRM socket bound to the caller's current network namespace (the one of
- * the calling thread at this moment; later setns() calls do not move the handle).
+ * Opens a NETLINK_XFRM socket (close-on-exec) bound to the caller's current network
+ * namespace: the calling thread's at this moment; a later setns() does not move the handle.
  * On success *hp is a new handle the caller frees with xfrm_close().
  * Errors: -ENOMEM; socket/bind errors such as -EPROTONOSUPPORT (no XFRM in the kernel) or
  * -EPERM.  Most operations need CAP_NET_ADMIN in the namespace; without it they give -EPERM.
@@ -195,8 +196,8 @@ void	xfrm_close(struct xfrm_handle *h);
 
 /*
  * Adds a policy (XFRM_MSG_NEWPOLICY, acked).  Errors: -EINVAL (malformed, checked before the
- * kernel, or refused by it), -EEXIST (same selector, direction, mark and priority space
- * already present), -EPERM, -ENOBUFS/-ENOMEM, -EBADMSG/-EPROTO (garbled reply).
+ * kernel, or refused by it), -EEXIST (a policy with the same selector, direction, mark and
+ * interface id exists), -EPERM, -ENOBUFS/-ENOMEM, -EBADMSG/-EPROTO (garbled reply).
  */
 int	xfrm_policy_add(struct xfrm_handle *h, const struct xfrm_policy *p);
 
@@ -205,7 +206,7 @@ int	xfrm_policy_update(struct xfrm_handle *h, const struct xfrm_policy *p);
 
 /*
  * Deletes the policy that p names (XFRM_MSG_DELPOLICY, acked): by p->index and p->dir when
- * p->index != 0, else by p->sel, p->dir and p->mark; other fields are ignored.
+ * p->index != 0, else by p->sel, p->dir, p->mark and p->if_id; other fields are ignored.
  * Errors: -ENOENT (no such policy), -EINVAL, -EPERM.
  */
 int	xfrm_policy_del(struct xfrm_handle *h, const struct xfrm_policy *p);
@@ -253,13 +254,16 @@ int	xfrm_state_add(struct xfrm_handle *h, const struct xfrm_state *s);
 /* Replaces an SA or fills a larval one from ALLOCSPI (XFRM_MSG_UPDSA, acked). */
 int	xfrm_state_update(struct xfrm_handle *h, const struct xfrm_state *s);
 
-/* Deletes one SA (XFRM_MSG_DELSA, acked).  Errors: -ENOENT, -EINVAL, -EPERM. */
+/*
+ * Deletes one SA (XFRM_MSG_DELSA, acked).  Errors: -ESRCH (no such SA: the kernel's answer
+ * for SAs, where policies give -ENOENT), -EINVAL, -EPERM.
+ */
 int	xfrm_state_del(struct xfrm_handle *h, const struct xfrm_state_id *id);
 
 /*
  * Reads one SA (XFRM_MSG_GETSA; reply XFRM_MSG_NEWSA) into *out, keys and counters included.
  * The caller wipes *out with xfrm_state_wipe().  The receive buffer is wiped here.
- * Errors: -ENOENT, -EINVAL, -EBADMSG.
+ * Errors: -ESRCH (no such SA), -EINVAL, -EBADMSG; *out is wiped on every error.
  */
 int	xfrm_state_get(struct xfrm_handle *h, const struct xfrm_state_id *id,
 	    struct xfrm_state *out);
@@ -279,8 +283,8 @@ int	xfrm_state_flush(struct xfrm_handle *h, uint8_t proto);
  * Allocates an SPI in [min, max] for a larval SA from saddr to daddr (XFRM_MSG_ALLOCSPI;
  * reply XFRM_MSG_NEWSA).  Uses s->family, saddr, daddr, proto, mode, reqid, mark; on
  * success s->spi is the SPI chosen.  Complete the SA with xfrm_state_update().
- * Errors: -EINVAL (min > max, min 0 below 256 for ESP/AH is the kernel's call), -ENOENT
- * (no SPI free in the range), -EPERM.
+ * Errors: -EINVAL (min > max; an IPComp CPI above 0xffff), -ENOENT (no SPI free in the
+ * range: the kernel then leaves a larval SA with SPI 0 that expires by itself), -EPERM.
  */
 int	xfrm_state_allocspi(struct xfrm_handle *h, struct xfrm_state *s, uint32_t min,
 	    uint32_t max);
@@ -361,8 +365,8 @@ struct xfrm_event {
 struct xfrm_monitor;
 
 /*
- * Opens a non-blocking NETLINK_XFRM socket in the current namespace subscribed to the
- * groups in mask (XFRM_EVENTS_*).  Events are queued by the kernel from this moment.
+ * Opens a non-blocking, close-on-exec NETLINK_XFRM socket in the current namespace, joined
+ * to the groups in mask (XFRM_EVENTS_*).  Events are queued by the kernel from this moment.
  * *mp is freed with xfrm_event_close().  Errors: -EINVAL (empty or unknown mask),
  * -ENOMEM, socket errors.
  */
@@ -373,7 +377,7 @@ int	xfrm_event_fd(const struct xfrm_monitor *m);
 
 /*
  * Reads what is queued (one recvmsg) and calls cb once per event, in order; the event lives
- * only during the call; cb returns 0 to go on, non-zero to stop processing this read.
+ * only during the call; cb returns 0 to go on, non-zero to drop the rest of this read.
  * Messages of other types are skipped.  Returns the number of events delivered, 0 when
  * nothing was queued, or a negative errno: -ENOBUFS means the kernel dropped events (the
  * socket overran); later reads work again and the caller should resynchronise.

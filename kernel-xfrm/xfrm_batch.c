@@ -14,8 +14,8 @@
 
 /* Bytes per sendmsg; the buffer is twice this, as mnl_nlmsg_batch requires. */
 #define XFRM_BATCH_LIMIT	(256 * 1024)
-/* An ack costs about this much of the receive buffer (skb overhead included). */
-#define XFRM_ACK_COST		1024
+/* An ack costs under this much of the receive buffer (its skb's truesize). */
+#define XFRM_ACK_COST		2048
 /* Result of an operation sent but not yet answered. */
 #define XFRM_PENDING		1
 
@@ -121,7 +121,7 @@ xfrm_batch_datagram(struct xfrm_batch *b, const struct mmsghdr *m, const uint8_t
 		i = (uint32_t)(nlh->nlmsg_seq - b->seq0);
 		return len >= NLMSG_HDRLEN && (i < lo || i >= hi) ? 0 : -EMSGSIZE;
 	}
-	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+	for (; xfrm_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
 		if ((rc = xfrm_batch_ack(b, nlh, lo, hi, got)) < 0)
 			return rc;
 	return len == 0 ? 0 : -EBADMSG;

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -33,7 +32,7 @@ int
 xfrm_event_open(struct xfrm_monitor **mp, unsigned int mask)
 {
 	struct xfrm_monitor *m;
-	int rc, fl;
+	int rc;
 
 	*mp = NULL;
 	if (mask == 0 || (mask & ~XFRM_EVENTS_ALL) != 0)
@@ -44,17 +43,11 @@ xfrm_event_open(struct xfrm_monitor **mp, unsigned int mask)
 		free(m);
 		return -ENOMEM;
 	}
-	if ((m->nl = mnl_socket_open(NETLINK_XFRM)) == NULL) {
+	if ((m->nl = mnl_socket_open2(NETLINK_XFRM, SOCK_CLOEXEC | SOCK_NONBLOCK)) == NULL) {
 		rc = -errno;
 		goto fail;
 	}
 	m->fd = mnl_socket_get_fd(m->nl);
-	if ((fl = fcntl(m->fd, F_GETFL)) == -1 ||
-	    fcntl(m->fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
-	    fcntl(m->fd, F_SETFD, FD_CLOEXEC) == -1) {
-		rc = -errno;
-		goto fail;
-	}
 	if ((rc = xfrm_socket_tune(m->fd, NULL)) < 0)
 		goto fail;
 	if (mnl_socket_bind(m->nl, xfrm_event_groups(mask), MNL_SOCKET_AUTOPID) == -1) {
@@ -226,7 +219,7 @@ xfrm_event_read(struct xfrm_monitor *m, xfrm_event_cb cb, void *arg)
 	if ((n = xfrm_recv(m->fd, m->buf, XFRM_RXBUF)) < 0)
 		return n == -EAGAIN || n == -EWOULDBLOCK ? 0 : (int)n;
 	len = (int)n;
-	for (nlh = (const void *)m->buf; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+	for (nlh = (const void *)m->buf; xfrm_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 		if ((rc = xfrm_event_parse(nlh, nlh->nlmsg_len, &ev)) < 0)
 			return rc;
 		if (rc == 0)

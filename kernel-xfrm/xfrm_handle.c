@@ -51,7 +51,7 @@ xfrm_open(struct xfrm_handle **hp)
 		free(h);
 		return -ENOMEM;
 	}
-	if ((h->nl = mnl_socket_open(NETLINK_XFRM)) == NULL) {
+	if ((h->nl = mnl_socket_open2(NETLINK_XFRM, SOCK_CLOEXEC)) == NULL) {
 		rc = -errno;
 		goto fail;
 	}
@@ -63,7 +63,7 @@ xfrm_open(struct xfrm_handle **hp)
 		goto fail;
 	}
 	h->portid = mnl_socket_get_portid(h->nl);
-	h->seq = (uint32_t)random();
+	h->seq = 0;
 	*hp = h;
 	return 0;
 fail:
@@ -149,7 +149,7 @@ xfrm_talk_walk(struct xfrm_talk *t, const void *buf, size_t len)
 	const struct nlmsghdr *nlh = buf;
 	int n = (int)len, rc;
 
-	for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+	for (; xfrm_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
 		if (nlh->nlmsg_seq != t->seq)
 			continue;
 		if (nlh->nlmsg_pid != t->portid)

@@ -20,6 +20,18 @@ struct xfrm_handle {
 	uint8_t			*rx;		/* XFRM_RXBUF bytes */
 };
 
+/*
+ * mnl_nlmsg_ok() compares nlmsg_len as a signed int, so a length of 2^31 or more passes and
+ * mnl_nlmsg_next() then steps outside the buffer (found by fuzz_xfrm_msg).  Every walk over
+ * received bytes uses this instead.
+ */
+static inline bool
+xfrm_nlmsg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return len >= (int)NLMSG_HDRLEN && nlh->nlmsg_len >= NLMSG_HDRLEN &&
+	    nlh->nlmsg_len <= (unsigned int)len;
+}
+
 /* Called for each reply message that is neither an ack nor DONE; returns 0 or -errno. */
 typedef int (*xfrm_msg_cb)(const struct nlmsghdr *nlh, void *arg);
 

@@ -503,8 +503,9 @@ END_TEST
 static void
 append(struct nlmsghdr *nlh, uint16_t type, size_t len)
 {
-	uint8_t junk[64];
+	uint8_t junk[128];
 
+	ck_assert_uint_le(len, sizeof(junk));
 	memset(junk, 0x7e, sizeof(junk));
 	ck_assert(mnl_attr_put_check(nlh, sizeof(buf), type, len, junk));
 }

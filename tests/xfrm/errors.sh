@@ -50,6 +50,7 @@ X policy-flush
 res=$(ip netns exec "$ns" "$tool" batch <<'OPS'
 policy-add --src 10.2.0.1 --dst 10.2.0.2 --dir out
 policy-add --src 10.2.0.3 --dst 10.2.0.4 --dir out --tmpl esp:transport:3
+policy-add --src 10.2.0.1/33 --dst 10.2.0.2 --dir out
 policy-add --src 10.2.0.1 --dst 10.2.0.2 --dir out
 policy-del --src 10.2.9.9 --dst 10.2.0.2 --dir out
 policy-add --src 10.2.0.5 --dst 10.2.0.6 --dir in --action block
@@ -61,8 +62,8 @@ tap_check "the duplicate add is op 2 with -EEXIST" \
 	sh -c 'printf "%s\n" "$1" | grep -qx "op 2: error=-17 (File exists)"' - "$res"
 tap_check "the missing delete is op 3 with -ENOENT" \
 	sh -c 'printf "%s\n" "$1" | grep -qx "op 3: error=-2 (No such file or directory)"' - "$res"
-tap_check "no other operation failed" \
-	sh -c 'printf "%s\n" "$1" | grep -qx "batch ops=5 failed=2 rejected=0"' - "$res"
+tap_check "the malformed line was refused before queueing, taking no index" \
+	sh -c 'printf "%s\n" "$1" | grep -qx "batch ops=5 failed=2 rejected=1"' - "$res"
 tap_check "operations around the failures were applied" test "$(ip_count)" -eq 3
 ip_has "the block policy after the failures is in" "src 10.2.0.5/32 dst 10.2.0.6/32" "action block"
 

@@ -61,9 +61,12 @@ X policy-add --src 10.10.0.1 --dst 10.10.0.2 --dir out --soft-secs 100 --hard-se
 IPS=-s ip_has "lifetimes" "src 10.10.0.1/32 dst 10.10.0.2/32" "limit: soft (INF)(bytes), hard 5000(bytes)" \
 	"limit: soft 7(packets), hard (INF)(packets)" "expire add: soft 100(sec), hard 200(sec)"
 
+X policy-add --src 10.11.0.1 --dst 10.11.0.2 --dir out --index 801
+IPS=-s ip_has "an index chosen by the caller" "src 10.11.0.1/32 dst 10.11.0.2/32" "index 801 "
+
 tap_check "library and iproute2 count the same policies" \
 	test "$(X policy-dump | wc -l)" -eq "$(ip_count)"
-tap_check "12 policies in all" test "$(ip_count)" -eq 12
+tap_check "13 policies in all" test "$(ip_count)" -eq 13
 
 # ---- written by iproute2, read by the library
 

@@ -449,6 +449,8 @@ ntop(uint16_t family, const xfrm_address_t *a, char *buf)
 static const char *
 proto_name(uint8_t p)
 {
+	static char num[4];
+
 	switch (p) {
 	case IPPROTO_ESP:
 		return "esp";
@@ -457,7 +459,8 @@ proto_name(uint8_t p)
 	case IPPROTO_COMP:
 		return "comp";
 	}
-	return "?";
+	snprintf(num, sizeof(num), "%u", p);	/* e.g. the kernel's own IPIP SA of IPComp */
+	return num;
 }
 
 static const char *
@@ -776,7 +779,8 @@ print_event(const struct xfrm_event *ev)
 		    ntop(pe->policy.sel.family, &pe->policy.sel.daddr, y), pe->policy.sel.dprefix);
 		break;
 	case XFRM_EVENT_MAPPING:
-		printf("mapping spi=0x%08" PRIx32 " proto=%s reqid=%" PRIu32 " old=%s:%u new=%s:%u\n",
+		printf("mapping spi=0x%08" PRIx32 " proto=%s reqid=%" PRIu32
+		    " old=%s:%u new=%s:%u\n",
 		    m->spi, proto_name(m->proto), m->reqid, ntop(m->family, &m->old_saddr, x),
 		    m->old_sport, ntop(m->family, &m->new_saddr, y), m->new_sport);
 		break;
@@ -824,7 +828,8 @@ cmd_monitor(struct xfrm_handle *h, struct opts *o)
 	for (;;) {
 		ms = o->timeout == 0 ? -1 : ms_left(&deadline);
 		if (o->timeout != 0 && ms <= 0) {
-			fprintf(stderr, TOOL ": monitor: timeout with %lu event(s) missing\n", left);
+			fprintf(stderr, TOOL ": monitor: timeout, %lu event(s) missing\n",
+			    left);
 			rc = 1;
 			break;
 		}
@@ -944,13 +949,32 @@ find_cmd(const char *name)
 	return NULL;
 }
 
+static const char usage_text[] =
+"usage: " TOOL " COMMAND [--option value]...\n"
+"  state-add|state-update --src A --dst B --proto esp|ah|comp --spi 0xN\n"
+"      [--mode transport|tunnel|beet] [--reqid N] [--enc NAME:HEXKEY]\n"
+"      [--auth NAME:HEXKEY:TRUNCBITS] [--aead NAME:HEXKEY:ICVBITS] [--comp NAME]\n"
+"      [--soft-secs N] [--hard-secs N] [--soft-bytes N] [--hard-bytes N]\n"
+"      [--soft-packets N] [--hard-packets N] [--replay N] [--esn] [--encap SPORT:DPORT]\n"
+"      [--mark V[/M]] [--flags N]\n"
+"  state-del|state-get --dst B --proto P --spi 0xN [--mark V[/M]]   state-dump\n"
+"  state-flush [--proto P]\n"
+"  policy-add|policy-update --src P[/LEN] --dst P[/LEN] --dir in|out|fwd [--proto N|name]\n"
+"      [--sport N] [--dport N] [--sport-mask M] [--dport-mask M] [--dev IF|--ifindex N]\n"
+"      [--action allow|block] [--prio N] [--index N] [--mark V[/M]] [--if-id N]\n"
+"      [--soft-secs N] [--hard-secs N] ... (lifetimes as for states)\n"
+"      [--tmpl esp|ah|comp:transport|tunnel:REQID[:TSRC-TDST][:optional]]...\n"
+"  policy-del|policy-get (selector, --dir [, --mark]) or (--dir --index N)\n"
+"  policy-dump   policy-flush\n"
+"  allocspi --src A --dst B --proto P [--reqid N] [--mode M] --min N --max N\n"
+"  monitor [--count N] [--timeout SECS]   (exit 0 after N events, 1 on timeout)\n"
+"  spd-get   spd-set --v4 LBITS:RBITS --v6 LBITS:RBITS\n"
+"  batch   (one policy-/state- add|update|del per line of standard input)\n";
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: " TOOL " COMMAND [--option value]...\ncommands:");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(stderr, " %s", cmds[i].name);
-	fprintf(stderr, "\n");
+	fputs(usage_text, stderr);
 	exit(2);
 }
 
