@@ -2,7 +2,8 @@
 # lab.sh: the VM tier of make check.  One VM boot (tests/vm/run-vm) runs every in-VM test
 # in tests/vm/guest/ through tests/vm/batch; their TAP points come back renumbered,
 # each prefixed with its script's name, plus one point per script for a clean exit.
-# Skips only when qemu or a Debian kernel is missing.
+# It also runs the tests of other tiers that need ESP in the kernel ($vm_host_tier below:
+# they skip on the host).  Skips only when qemu or a Debian kernel is missing.
 #   IPPVM_TESTS="path/to/one.sh ..."   run only these in-VM tests
 #   IPPVM_XFRM=iproute2                install with ip xfrm instead of xfrmtool
 #   IPPVM_TIMEOUT=SECS, IPPVM_LANES=N  hard timeout (default 600), parallel lanes (2)
@@ -18,6 +19,16 @@ have_kernel() {
 command -v qemu-system-x86_64 >/dev/null 2>&1 && have_kernel ||
 	tap_skip_all "no qemu/kernel (install qemu-system-x86 linux-image-amd64)"
 
+# Tests of other directories that need a kernel with ESP/AH skip on the host and run here.
+vm_host_tier="$top_srcdir/tests/xfrm/states.sh"
+tests=${IPPVM_TESTS:-}
+if [ -z "$tests" ]; then
+	tests=$(ls "$vm"/guest/*.sh)
+	for t in $vm_host_tier; do
+		[ -f "$t" ] && tests="$tests $t"
+	done
+fi
+
 work=$(mktemp -d) || exit 1
 tap_cleanup "rm -rf $work"
 t0=$(date +%s)
@@ -25,7 +36,7 @@ t0=$(date +%s)
 # times slower than an idle one.
 # shellcheck disable=SC2086
 "$vm/run-vm" -t "${IPPVM_TIMEOUT:-600}" -l "$work/log" -r "$work/res" \
-	"$vm/batch" ${IPPVM_TESTS:-"$vm"/guest/*.sh} 2>"$work/err"
+	"$vm/batch" $tests 2>"$work/err"
 rc=$?
 [ -s "$work/log" ] && tap_diag "$(cat "$work/log")"
 
@@ -52,7 +63,8 @@ END { close_script(); print n, f + 0 > cf }
 '
 read -r n f <"$work/n"
 tap_n=$n tap_failed=$((tap_failed + f))
-set -- ${IPPVM_TESTS:-"$vm"/guest/*.sh}
+# shellcheck disable=SC2086
+set -- $tests
 ran=$(cat "$work"/res/*.tap 2>/dev/null | grep -c '^# vm-test: ')
 if [ "$ran" -eq $# ]; then tap_ok "all $# in-VM test scripts ran"
 else tap_fail "$ran of $# in-VM test scripts ran"; fi
