@@ -1,1 +1,18 @@
-# tests/vm: build fragment, included by the top-level Makefile.am
+# tests/vm: the VM lab.  tests/vm/run-vm boots Debian's kernel under qemu with the host's
+# root shared read-only and runs a command inside; lab.sh boots it once for every in-VM
+# test in tests/vm/guest/ (real ESP/AH SAs, traffic, ALLOCSPI, ACQUIRE, EXPIRE), which
+# install through tests/xfrm/xfrmtool and read back with iproute2.  It skips when qemu or a
+# kernel image is missing.
+VM_GUEST_TESTS = \
+	tests/vm/guest/acquire.sh \
+	tests/vm/guest/ah-transport.sh \
+	tests/vm/guest/alg-states.sh \
+	tests/vm/guest/allocspi.sh \
+	tests/vm/guest/esp-transport.sh \
+	tests/vm/guest/esp-tunnel.sh \
+	tests/vm/guest/expire.sh
+TESTS += tests/vm/lab.sh
+EXTRA_DIST += tests/vm/lab.sh tests/vm/run-vm tests/vm/initramfs-init tests/vm/guest-init \
+	tests/vm/batch tests/vm/lib.sh $(VM_GUEST_TESTS)
+# run-vm caches the initramfs here (top_builddir/tests/vm), keyed by the kernel.
+CLEANFILES += tests/vm/initramfs-*.cpio tests/vm/initramfs-*.cpio.key
