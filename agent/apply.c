@@ -76,32 +76,45 @@ static int
 apply_send(struct xfrm_handle *h, const struct ipp_diff *d, struct agent_apply_stats *st)
 {
 	struct xfrm_batch *b;
-	size_t i;
-	int rc, failed = 0;
+	size_t i, *step;
+	int rc = 0, failed = 0, q;
 
 	if (d->nsteps == 0)
 		return 0;
-	if ((rc = xfrm_batch_new(h, &b)) < 0)
+	/* step[k]: the diff step of batch operation k (malformed ones are not queued). */
+	if ((step = calloc(d->nsteps, sizeof(*step))) == NULL)
+		return -ENOMEM;
+	if ((rc = xfrm_batch_new(h, &b)) < 0) {
+		free(step);
 		return rc;
-	for (i = 0; i < d->nsteps && rc >= 0; i++)
-		rc = apply_queue(b, &d->steps[i]);
+	}
+	for (i = 0; i < d->nsteps && rc >= 0; i++) {
+		if ((q = apply_queue(b, &d->steps[i])) >= 0)
+			step[q] = i;
+		else if (q == -EINVAL) {
+			failed++;
+			log_err("policy %zu (dir %u, priority %u) is malformed, not sent: %s",
+			    i, d->steps[i].xp->dir, d->steps[i].xp->priority, strerror(-q));
+		} else
+			rc = q;
+	}
 	if (rc >= 0) {
-		st->nl_ops += (uint32_t)d->nsteps;
+		st->nl_ops += (uint32_t)(d->nsteps - (size_t)failed);
 		rc = xfrm_batch_commit(b);
 	}
 	for (i = 0; rc >= 0 && i < xfrm_batch_count(b); i++) {
+		const struct ipp_diff_step *s = &d->steps[step[i]];
 		int r = xfrm_batch_result(b, i);
 
 		/* A policy that someone else removed is gone, as we wanted. */
-		if (r == 0 || (r == -ENOENT && d->steps[i].op == IPP_DIFF_DELETE))
+		if (r == 0 || (r == -ENOENT && s->op == IPP_DIFF_DELETE))
 			continue;
-		failed++;
-		if (failed <= 10)
+		if (++failed <= 10)
 			log_err("kernel refused %s of policy (dir %u, priority %u): %s",
-			    ipp_diff_op_name(d->steps[i].op), d->steps[i].xp->dir,
-			    d->steps[i].xp->priority, strerror(-r));
+			    ipp_diff_op_name(s->op), s->xp->dir, s->xp->priority, strerror(-r));
 	}
 	xfrm_batch_free(b);
+	free(step);
 	return rc < 0 ? rc : failed;
 }
 

@@ -10,6 +10,7 @@
  *   storetool DB policy NAME                 an empty policy with Windows' defaults
  *   storetool DB rule POLICY RULE LIST ACTION [TUNNEL]
  *   storetool DB filter-add LIST FILTER | filter-del LIST FILTER
+ *   storetool DB filter-mod LIST OLD NEW     both in one transaction
  *   storetool DB bulk POLICY N ACTION        policy with one rule over N host filters
  *                                            10.A.B.C=10.200.B.C (mirrored)
  */
@@ -220,6 +221,9 @@ run(struct ipp_store *st, int ac, char **av, struct ipp_err *e)
 		return cmd_rule(st, av + 1, ac - 1, e);
 	if ((strcmp(c, "filter-add") == 0 || strcmp(c, "filter-del") == 0) && ac == 3)
 		return cmd_filter(st, c[7] == 'a', av[1], av[2], e);
+	if (strcmp(c, "filter-mod") == 0 && ac == 4)
+		return cmd_filter(st, false, av[1], av[2], e) < 0 ? -1 :
+		    cmd_filter(st, true, av[1], av[3], e);
 	if (strcmp(c, "bulk") == 0 && ac == 4)
 		return cmd_bulk(st, av[1], atol(av[2]), av[3], e);
 	return ipp_errf(e, IPP_E_INVAL, "unknown command or wrong arguments: %s", c);
