@@ -9,7 +9,9 @@ tests_agent_ctltool_LDADD = agent/libippctl.la store/libippstore.la
 tests_agent_ike_standin_SOURCES = tests/agent/ike-standin.c
 tests_agent_ike_standin_LDADD = agent/libippctl.la store/libippstore.la
 
-# The agent's own executable under test, built for check as for install.
-AGENT_NETNS_TESTS =
+# The daemon under test is agent/ipsecpold itself.  conf.sh needs no root; the others
+# run the agent in private network namespaces (root).
+AGENT_NETNS_TESTS = tests/agent/conf.sh tests/agent/examples.sh tests/agent/custom.sh \
+	tests/agent/follow.sh tests/agent/restart.sh tests/agent/ctl.sh tests/agent/ike.sh
 TESTS += $(AGENT_NETNS_TESTS)
-EXTRA_DIST += tests/agent/lib.sh tests/bench/agent
+EXTRA_DIST += $(AGENT_NETNS_TESTS) tests/agent/lib.sh tests/bench/agent
