@@ -15,3 +15,9 @@ AGENT_NETNS_TESTS = tests/agent/conf.sh tests/agent/examples.sh tests/agent/cust
 	tests/agent/follow.sh tests/agent/restart.sh tests/agent/ctl.sh tests/agent/ike.sh
 TESTS += $(AGENT_NETNS_TESTS)
 EXTRA_DIST += $(AGENT_NETNS_TESTS) tests/agent/lib.sh tests/bench/agent
+
+# The floor of tests/bench/agent (not a test).
+check_PROGRAMS += tests/agent/applybench
+tests_agent_applybench_SOURCES = tests/agent/applybench.c
+tests_agent_applybench_CPPFLAGS = $(AM_CPPFLAGS) -DIPP_SBINDIR='"$(sbindir)"'
+tests_agent_applybench_LDADD = agent/libippagent.la

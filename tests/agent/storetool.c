@@ -11,8 +11,8 @@
  *   storetool DB rule POLICY RULE LIST ACTION [TUNNEL]
  *   storetool DB filter-add LIST FILTER | filter-del LIST FILTER
  *   storetool DB filter-mod LIST OLD NEW     both in one transaction
- *   storetool DB bulk POLICY N ACTION        policy with one rule over N host filters
- *                                            10.A.B.C=10.200.B.C (mirrored)
+ *   storetool DB bulk POLICY N ACTION        policy with one rule over N filters
+ *                                            me=10.X.Y.Z (mirrored), X.Y.Z from 200.0.1 on
  */
 #include "config.h"
 
@@ -177,10 +177,10 @@ cmd_bulk(struct ipp_store *st, const char *name, long n, const char *action, str
 	fl.name = strdup(lname);
 	for (long i = 0; i < n; i++) {
 		ipp_filter_init(&f);
-		f.src.kind = f.dst.kind = IPP_ADDR_NET;
-		f.src.family = f.dst.family = AF_INET;
-		f.src.prefix = f.dst.prefix = 32;
-		f.src.ip.v4.s_addr = htonl(0x0a000000u | (uint32_t)(i + 1));
+		f.src.kind = IPP_ADDR_ME;
+		f.dst.kind = IPP_ADDR_NET;
+		f.dst.family = AF_INET;
+		f.dst.prefix = 32;
 		f.dst.ip.v4.s_addr = htonl(0x0ac80000u | (uint32_t)(i + 1));
 		if (ipp_array_push(&fl.filters, &fl.nfilters, sizeof(f), &f) == NULL)
 			return ipp_errf(e, IPP_E_NOMEM, "out of memory");
