@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,8 @@ agent_reload(struct agent *a, const char *why)
 	struct ipp_err e;
 
 	log_info("reading the policy source (%s)", why);
+	/* A source that failed is tried again soon; a good one at its polling interval. */
+	a->poll_at_ms = agent_now_ms() + 60000ull;
 	agent_source_select(&a->conf, &r);
 	switch (r.outcome) {
 	case AGENT_SOURCE_FAILED:
@@ -210,6 +213,52 @@ agent_watch_input(struct agent *a)
 		a->reload_at_ms = agent_now_ms() + a->conf.debounce_ms;
 }
 
+/*
+ * SIGHUP: reread the configuration, then the source.  Sockets and the pidfile stay as they
+ * are until a restart; a bad file keeps the running configuration.
+ */
+static void
+agent_reload_conf(struct agent *a)
+{
+	static const size_t fixed[] = {
+		offsetof(struct agent_conf, control_socket),
+		offsetof(struct agent_conf, iked),
+		offsetof(struct agent_conf, iked_socket),
+		offsetof(struct agent_conf, pidfile),
+	};
+	struct agent_conf n;
+	struct ipp_err e;
+	bool store_moved;
+
+	if (agent_conf_load(&n, a->opts.conf_path, &e) < 0) {
+		log_err("%s; keeping the running configuration", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+		char **o = (char **)((char *)&a->conf + fixed[i]);
+		char **w = (char **)((char *)&n + fixed[i]);
+		char *t = *o;
+
+		if ((*o == NULL) != (*w == NULL) || (*o != NULL && strcmp(*o, *w) != 0))
+			log_warn("%s: %s changed: it takes effect when the agent restarts",
+			    a->opts.conf_path, *w != NULL ? *w : "none");
+		/* The running values stay (the IKE supervisor points at them). */
+		*o = *w;
+		*w = t;
+	}
+	store_moved = strcmp(n.local_store, a->conf.local_store) != 0;
+	agent_conf_clear(&a->conf);
+	a->conf = n;
+	if (store_moved) {
+		if (a->inofd >= 0)
+			close(a->inofd);
+		free(a->store_base);
+		a->store_base = NULL;
+		agent_watch_open(a);
+	}
+	log_notice("reread the configuration %s", a->opts.conf_path);
+}
+
 /* ---------------------------------------------------------------- signals and loop */
 
 static int
@@ -236,6 +285,7 @@ agent_signal_input(struct agent *a)
 	while (read(a->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGHUP:
+			agent_reload_conf(a);
 			agent_reload(a, "SIGHUP");
 			break;
 		case SIGCHLD:

@@ -77,5 +77,21 @@ wait_for 3 test "$(kcount)" = 8
 tap_check "unassigned: only the IKE exemption remains" test "$(kcount)" = 8
 tap_check "unassigned: logged as a decision with its reason" \
 	grep -q "source: none: no directory configured; no policy is assigned in local store" "$tmp/log"
+
+# SIGHUP rereads the configuration: another store, and a bad file is refused.
+DB=$tmp/other.db
+"$ST" "$DB" create
+"$ST" "$DB" assign "Secure Server (Require Security)"
+agent_conf
+kill -HUP "$apid"
+wait_for 3 test "$(kcount)" = 16
+tap_check "SIGHUP: the new local_store is read and applied" \
+	sh -c "$CT $SOCK status | grep -q 'source=local store $DB'"
+echo "frob = 1" >>"$tmp/conf"
+kill -HUP "$apid"
+wait_for 3 grep -q "keeping the running configuration" "$tmp/log"
+tap_check "SIGHUP with a bad file: logged with file and line, configuration kept" \
+	grep -q "$tmp/conf:8: unknown key 'frob'.*; keeping the running configuration" "$tmp/log"
+tap_check "SIGHUP with a bad file: the policy stays" test "$(kcount)" = 16
 agent_stop
 tap_done
