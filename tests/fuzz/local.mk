@@ -13,3 +13,6 @@ tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz_ctl.c
 tests_fuzz_fuzz_ctl_LDADD = agent/libippctl.la store/libippstore.la
 tests_fuzz_fuzz_ctl_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
+
+# Seeds of fuzz_ctl: a dynamic-add request and a status reply.
+EXTRA_DIST += tests/fuzz/corpus/ctl
