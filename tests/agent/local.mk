@@ -21,3 +21,12 @@ check_PROGRAMS += tests/agent/applybench
 tests_agent_applybench_SOURCES = tests/agent/applybench.c
 tests_agent_applybench_CPPFLAGS = $(AM_CPPFLAGS) -DIPP_SBINDIR='"$(sbindir)"'
 tests_agent_applybench_LDADD = agent/libippagent.la
+
+# The control protocol's codec (no root).
+if HAVE_CHECK
+check_PROGRAMS += tests/agent/check_ctl_proto
+TESTS += tests/agent/check_ctl_proto
+tests_agent_check_ctl_proto_SOURCES = tests/agent/check_ctl_proto.c
+tests_agent_check_ctl_proto_CFLAGS = $(TEST_CFLAGS)
+tests_agent_check_ctl_proto_LDADD = agent/libippctl.la store/libippstore.la $(TEST_LIBS)
+endif
