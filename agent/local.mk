@@ -38,4 +38,5 @@ CLEANFILES += agent/ipsecpold.service
 agent/ipsecpold.service: agent/ipsecpold.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) agent && sed -e 's|@sbindir[@]|$(sbindir)|g' \
 	    -e 's|@sysconfdir[@]|$(sysconfdir)|g' -e 's|@rundir[@]|$(rundir)|g' \
+	    -e 's|@statedir[@]|$(statedir)|g' -e 's|@cachedir[@]|$(cachedir)|g' \
 	    $(srcdir)/agent/ipsecpold.service.in > $@
