@@ -255,28 +255,114 @@ ctl_kpol_text(const struct xfrm_policy *p, char *buf, size_t len)
 		    p->tmpl[i].reqid, p->tmpl[i].optional ? " optional" : "");
 }
 
-static int
-ctl_show_kernel(struct agent *a, int fd, struct ctl_msg *m, const struct ctl_hdr *h)
-{
-	char text[512], origin[IPP_ORIGIN_STRLEN];
-	const struct xfrm_policy *p;
+/* Compiled policies by kernel key, to name the origin of what a dump returns. */
+struct origin_index {
+	size_t	nb;
+	size_t	*head;		/* bucket -> policy index + 1, 0 = empty */
+	size_t	*next;		/* policy index -> next index + 1 */
+};
 
-	/* The record is the kernel's state (re-read after any failure), in compiled order. */
-	for (size_t i = 0; i < a->inst.n; i++) {
-		p = &a->inst.p[i];
-		origin[0] = '\0';
-		if (i < a->compiled.npolicies &&
-		    ipp_xfrm_policy_same_key(p, &a->compiled.policies[i].xp))
-			ipp_compiled_origin(&a->compiled, &a->compiled.policies[i], origin,
-			    sizeof(origin));
-		ctl_kpol_text(p, text, sizeof(text));
-		if (ctl_more(fd, m, h, strlen(text) + strlen(origin) + 16) < 0)
-			return -1;
-		ctl_nest_begin(m, CTL_A_KPOL);
-		ctl_put_str(m, CTL_A_TEXT, text);
-		ctl_put_str(m, CTL_A_ORIGIN, origin);
-		ctl_nest_end(m);
+static size_t
+origin_hash(const struct xfrm_policy *p, size_t nb)
+{
+	const struct xfrm_sel *s = &p->sel;
+	uint64_t h = 1469598103934665603ull;
+	uint8_t b[48];
+
+	memset(b, 0, sizeof(b));
+	memcpy(b, &s->saddr, 16);
+	memcpy(b + 16, &s->daddr, 16);
+	b[32] = s->sprefix;
+	b[33] = s->dprefix;
+	b[34] = s->proto;
+	b[35] = p->dir;
+	memcpy(b + 36, &s->sport, 2);
+	memcpy(b + 38, &s->dport, 2);
+	memcpy(b + 40, &s->ifindex, 4);
+	memcpy(b + 44, &s->family, 2);
+	for (size_t i = 0; i < sizeof(b); i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return (size_t)(h % nb);
+}
+
+static int
+origin_index_build(struct origin_index *x, const struct ipp_compiled *c)
+{
+	x->nb = c->npolicies * 2 + 1;
+	x->head = calloc(x->nb, sizeof(*x->head));
+	x->next = calloc(c->npolicies + 1, sizeof(*x->next));
+	if (x->head == NULL || x->next == NULL)
+		return -1;
+	for (size_t i = 0; i < c->npolicies; i++) {
+		size_t h = origin_hash(&c->policies[i].xp, x->nb);
+
+		x->next[i] = x->head[h];
+		x->head[h] = i + 1;
 	}
+	return 0;
+}
+
+static void
+origin_index_free(struct origin_index *x)
+{
+	free(x->head);
+	free(x->next);
+}
+
+struct show_ctx {
+	struct agent		*a;
+	struct origin_index	idx;
+	int			fd;
+	struct ctl_msg		*m;
+	const struct ctl_hdr	*h;
+	uint32_t		lo, hi;
+};
+
+static int
+show_one(const struct xfrm_policy *p, void *arg)
+{
+	struct show_ctx *x = arg;
+	const struct ipp_compiled *c = &x->a->compiled;
+	char text[512], origin[IPP_ORIGIN_STRLEN] = "";
+
+	if (p->priority < x->lo || p->priority >= x->hi)
+		return 0;
+	for (size_t i = x->idx.head[origin_hash(p, x->idx.nb)]; i != 0; i = x->idx.next[i - 1])
+		if (ipp_xfrm_policy_same_key(p, &c->policies[i - 1].xp)) {
+			ipp_compiled_origin(c, &c->policies[i - 1], origin, sizeof(origin));
+			break;
+		}
+	if (origin[0] == '\0')
+		snprintf(origin, sizeof(origin), "in our band, not in the policy compiled last");
+	ctl_kpol_text(p, text, sizeof(text));
+	if (ctl_more(x->fd, x->m, x->h, strlen(text) + strlen(origin) + 16) < 0)
+		return -EPIPE;
+	ctl_nest_begin(x->m, CTL_A_KPOL);
+	ctl_put_str(x->m, CTL_A_TEXT, text);
+	ctl_put_str(x->m, CTL_A_ORIGIN, origin);
+	ctl_nest_end(x->m);
+	return 0;
+}
+
+/* A live dump of the kernel's policies in our band, each with where it came from. */
+static int
+ctl_show_kernel(struct agent *a, int fd, struct ctl_msg *m, const struct ctl_hdr *h,
+    struct ipp_err *e)
+{
+	struct show_ctx x = { .a = a, .fd = fd, .m = m, .h = h, .lo = a->conf.priority_base,
+	    .hi = a->conf.priority_base + IPP_COMPILE_PRIO_SPAN };
+	int rc;
+
+	if (origin_index_build(&x.idx, &a->compiled) < 0) {
+		origin_index_free(&x.idx);
+		return ipp_errf(e, IPP_E_NOMEM, "show: out of memory");
+	}
+	a->nl_total++;
+	rc = xfrm_policy_dump(a->xh, show_one, &x);
+	origin_index_free(&x.idx);
+	if (rc < 0)
+		return ipp_errf(e, IPP_E_STORE, "reading the kernel's policies: %s",
+		    strerror(-rc));
 	return 0;
 }
 
@@ -294,7 +380,7 @@ ctl_dispatch(struct agent *a, int fd, const struct ctl_hdr *h, const uint8_t *p,
 			return ipp_errf(e, IPP_E_STORE, "%s", a->last_error);
 		return 0;
 	case CTL_SHOW_KERNEL:
-		return ctl_show_kernel(a, fd, m, h);
+		return ctl_show_kernel(a, fd, m, h, e);
 	case CTL_DYN_ADD:
 		return ctl_dyn_add(a, p, h->len, m, e);
 	case CTL_DYN_DEL:
