@@ -273,7 +273,7 @@ END_TEST
 
 START_TEST(test_message_bound)
 {
-	static char big[CTL_STR_MAX + 1];
+	static char big[CTL_STR_MAX + 2];
 	struct ctl_msg m;
 
 	memset(big, 'x', CTL_STR_MAX);

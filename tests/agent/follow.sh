@@ -20,7 +20,10 @@ has() { ip -n "$ns" xfrm policy | grep -q "$1"; }
 agent_start || { echo "Bail out! agent did not start"; exit 1; }
 tap_check "initial policy: 8 exemption + 4 block policies" test "$(kcount)" = 12
 
-applies=$(status applies)
+# Netlink operations are counted across every apply a commit causes (a slow commit may
+# wake the agent twice; an apply with nothing to change sends nothing).
+quiet() { sleep 0.5; }
+nl0=$(status nl_total)
 t0=$(now_ms)
 S filter-add L "me=10.8.0.2"
 if wait_for 2 has "dst 10.8.0.2/32"; then
@@ -28,9 +31,11 @@ if wait_for 2 has "dst 10.8.0.2/32"; then
 else
 	tap_fail "an added filter is in the kernel within 2 s of the commit"
 fi
-wait_for 2 test "$(status applies)" -gt "$applies"
-tap_check "filter added: 2 netlink operations (out and in), 2 adds, nothing else" \
-	test "$(status nl_last)/$(status last_add)/$(status last_update)/$(status last_delete)" = 2/2/0/0
+quiet
+tap_check "filter added: 2 netlink operations (out and in)" \
+	test "$(( $(status nl_total) - nl0 ))" = 2
+tap_check "filter added: logged as 2 adds" grep -qF "(2 added, 0 updated, 0 deleted)" "$tmp/log"
+nl0=$(status nl_total)
 
 t0=$(now_ms)
 S filter-mod L "me=10.8.0.1" "me=10.8.0.9"
@@ -40,9 +45,10 @@ else
 	tap_fail "a changed filter is in the kernel within 2 s of the commit"
 fi
 wait_for 2 sh -c "! ip -n $ns xfrm policy | grep -q 'dst 10.8.0.1/32'"
-n=$(status nl_last)
+quiet
+n=$(( $(status nl_total) - nl0 ))
 tap_check "filter changed: $n netlink operations (at most 4: 2 adds, then 2 deletes)" \
-	test "$n" -le 4 -a "$(status last_add)/$(status last_delete)" = 2/2
+	test "$n" -le 4
 tap_check "the old filter's policies are gone, the others stay" \
 	sh -c "test $(kcount) = 14 && ip -n $ns xfrm policy | grep -q 'dst 10.8.0.3/32'"
 tap_check "the change was logged as a diff" grep -qF "(2 added, 0 updated, 2 deleted)" "$tmp/log"
