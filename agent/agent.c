@@ -378,9 +378,9 @@ agent_start(struct agent *a)
 		return log_err("%s", e.msg), -1;
 	a->nl_total += st.nl_ops;
 	log_notice("found %zu policies of ours (priority %u..%u) in the kernel%s",
-	    a->inst.n, a->conf.priority_base,
+	    a->inst.set.n, a->conf.priority_base,
 	    a->conf.priority_base + IPP_COMPILE_PRIO_SPAN - 1,
-	    a->inst.n ? ": left by an earlier run, reconciling" : "");
+	    a->inst.set.n ? ": left by an earlier run, reconciling" : "");
 	if (agent_ctl_open(a) < 0)
 		return -1;
 	agent_watch_open(a);
@@ -402,7 +402,7 @@ agent_shutdown(struct agent *a)
 	if (a->xh != NULL) {
 		if (a->conf.keep_policy_on_exit)
 			log_notice("leaving %zu policies in the kernel (keep_policy_on_exit)",
-			    a->inst.n);
+			    a->inst.set.n);
 		else if (agent_apply(a->xh, &a->inst, &none, a->conf.priority_base,
 		    a->conf.priority_base + IPP_COMPILE_PRIO_SPAN, &st, &e) < 0)
 			log_err("removing our policies: %s", e.msg);

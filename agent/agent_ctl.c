@@ -136,7 +136,7 @@ ctl_status(struct agent *a, struct ctl_msg *m)
 		.source = a->source, .reason = a->reason,
 		.policy = a->have_static ? a->static_tree.policy.name : (char *)"",
 		.last_error = a->last_error, .last_apply = (uint64_t)a->last_apply,
-		.nl_total = a->nl_total, .ninstalled = (uint32_t)a->inst.n,
+		.nl_total = a->nl_total, .ninstalled = (uint32_t)a->inst.set.n,
 		.ndynamic = (uint32_t)agent_dyn_count(&a->dyn), .nl_last = a->nl_last,
 		.applies = a->applies, .last_add = a->last_add,
 		.last_update = a->last_update, .last_delete = a->last_delete,

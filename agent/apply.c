@@ -9,14 +9,14 @@
 void
 agent_installed_clear(struct agent_installed *inst)
 {
-	free(inst->p);
-	inst->p = NULL;
-	inst->n = 0;
+	free(inst->own);
+	inst->own = NULL;
+	inst->set = ipp_policy_set_array(NULL, 0);
 }
 
 struct reconcile_arg {
-	struct agent_installed	*inst;
-	size_t			cap;
+	struct xfrm_policy	*p;
+	size_t			n, cap;
 	uint32_t		lo, hi;
 };
 
@@ -28,13 +28,13 @@ reconcile_cb(const struct xfrm_policy *p, void *arg)
 
 	if (p->priority < ra->lo || p->priority >= ra->hi)
 		return 0;
-	if (ra->inst->n == ra->cap) {
+	if (ra->n == ra->cap) {
 		ra->cap = ra->cap ? ra->cap * 2 : 64;
-		if ((np = reallocarray(ra->inst->p, ra->cap, sizeof(*np))) == NULL)
+		if ((np = reallocarray(ra->p, ra->cap, sizeof(*np))) == NULL)
 			return -ENOMEM;
-		ra->inst->p = np;
+		ra->p = np;
 	}
-	ra->inst->p[ra->inst->n++] = *p;
+	ra->p[ra->n++] = *p;
 	return 0;
 }
 
@@ -42,18 +42,18 @@ int
 agent_apply_reconcile(struct xfrm_handle *h, uint32_t lo, uint32_t hi,
     struct agent_installed *inst, struct agent_apply_stats *st, struct ipp_err *e)
 {
-	struct agent_installed got = { NULL, 0 };
-	struct reconcile_arg ra = { &got, 0, lo, hi };
+	struct reconcile_arg ra = { NULL, 0, 0, lo, hi };
 	int rc;
 
 	st->nl_ops++;
 	if ((rc = xfrm_policy_dump(h, reconcile_cb, &ra)) < 0) {
-		agent_installed_clear(&got);
+		free(ra.p);
 		return ipp_errf(e, IPP_E_STORE, "reading the kernel's policies: %s",
 		    strerror(-rc));
 	}
 	agent_installed_clear(inst);
-	*inst = got;
+	inst->own = ra.p;
+	inst->set = ipp_policy_set_array(ra.p, ra.n);
 	return 0;
 }
 
@@ -118,34 +118,22 @@ apply_send(struct xfrm_handle *h, const struct ipp_diff *d, struct agent_apply_s
 	return rc < 0 ? rc : failed;
 }
 
-static int
-apply_record(struct agent_installed *inst, const struct ipp_policy_set *desired)
-{
-	struct xfrm_policy *np = NULL;
-
-	if (desired->n > 0 && (np = calloc(desired->n, sizeof(*np))) == NULL)
-		return -1;
-	for (size_t i = 0; i < desired->n; i++)
-		np[i] = *ipp_policy_set_at(desired, i);
-	agent_installed_clear(inst);
-	inst->p = np;
-	inst->n = desired->n;
-	return 0;
-}
-
 int
 agent_apply(struct xfrm_handle *h, struct agent_installed *inst,
     const struct ipp_policy_set *desired, uint32_t lo, uint32_t hi,
     struct agent_apply_stats *st, struct ipp_err *e)
 {
-	struct ipp_policy_set have = ipp_policy_set_array(inst->p, inst->n);
 	struct ipp_diff d;
 	struct ipp_err e2;
 	int rc;
 
 	memset(&d, 0, sizeof(d));
-	if (ipp_diff_compute(&have, desired, lo, hi, &d, e) < 0)
+	if (ipp_diff_compute(&inst->set, desired, lo, hi, &d, e) < 0) {
+		/* *inst may view a set the caller frees next: hold the kernel's own copy. */
+		if (agent_apply_reconcile(h, lo, hi, inst, st, &e2) < 0)
+			log_err("%s", e2.msg);
 		return -1;
+	}
 	st->nadd = (uint32_t)d.nadd;
 	st->nupdate = (uint32_t)d.nupdate;
 	st->ndelete = (uint32_t)d.ndelete;
@@ -161,9 +149,9 @@ agent_apply(struct xfrm_handle *h, struct agent_installed *inst,
 		    st->nadd + st->nupdate + st->ndelete);
 	}
 	if (rc == 0 && st->nconflict == 0) {
-		if (apply_record(inst, desired) == 0)
-			return 0;
-		rc = ipp_errf(e, IPP_E_NOMEM, "recording the applied policies: out of memory");
+		agent_installed_clear(inst);
+		inst->set = *desired;
+		return 0;
 	}
 	/* Whatever happened, learn what the kernel really holds now. */
 	if (agent_apply_reconcile(h, lo, hi, inst, st, &e2) < 0)

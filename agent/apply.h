@@ -10,10 +10,13 @@
 #include "kernel-xfrm/xfrm.h"
 #include "store/err.h"
 
-/* What the agent believes it has in the kernel. */
+/*
+ * What the agent believes it has in the kernel: a view of the set it applied last (no
+ * copy: the caller keeps that set alive until the next apply) or of a kernel dump it owns.
+ */
 struct agent_installed {
-	struct xfrm_policy	*p;
-	size_t			n;
+	struct ipp_policy_set	set;
+	struct xfrm_policy	*own;	/* the dump's storage, or NULL */
 };
 
 struct agent_apply_stats {
@@ -28,7 +31,8 @@ int	agent_apply_reconcile(struct xfrm_handle *h, uint32_t lo, uint32_t hi,
 	    struct agent_installed *inst, struct agent_apply_stats *st, struct ipp_err *e);
 
 /*
- * Applies the diff from *inst to desired and updates *inst to what the kernel now holds.
+ * Applies the diff from *inst to desired and updates *inst to what the kernel now holds:
+ * on success a view of desired, whose storage must then outlive *inst's use.
  * Failed operations are logged; then *inst is re-read from the kernel.  Returns 0 when
  * every operation succeeded, -1 with e otherwise (what did succeed stays applied).
  */

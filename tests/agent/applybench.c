@@ -2,7 +2,8 @@
  * applybench: the floor for tests/bench/agent.  Compiles the policy assigned in the store
  * named by the agent configuration CONF exactly as the agent does, then installs the
  * compiled set into the current (empty) namespace with one plain kernel-xfrm batch and
- * prints "floor_usec=T policies=N": the time of that batch alone.
+ * prints "floor_usec=T policies=N": the time of that batch alone.  With "agent" after
+ * CONF it applies through agent_apply (diff, batch, record) instead, for comparison.
  */
 #include "config.h"
 
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agent/apply.h"
 #include "agent/conf.h"
 #include "agent/env.h"
 #include "agent/source.h"
@@ -39,8 +41,8 @@ main(int argc, char **argv)
 	uint64_t t0, t1;
 	int rc = 0;
 
-	if (argc != 2 || agent_conf_load(&c, argv[1], &e) < 0) {
-		fprintf(stderr, "usage: applybench CONF (%s)\n", argc == 2 ? e.msg : "");
+	if (argc < 2 || argc > 3 || agent_conf_load(&c, argv[1], &e) < 0) {
+		fprintf(stderr, "usage: applybench CONF [agent] (%s)\n", argc >= 2 ? e.msg : "");
 		return 2;
 	}
 	agent_source_select(&c, &r);
@@ -57,6 +59,20 @@ main(int argc, char **argv)
 	}
 	if (xfrm_open(&h) < 0 || xfrm_batch_new(h, &b) < 0)
 		return 1;
+	if (argc == 3) {
+		struct agent_installed inst;
+		struct agent_apply_stats st = { 0 };
+		struct ipp_policy_set want = ipp_policy_set_compiled(&comp);
+
+		memset(&inst, 0, sizeof(inst));
+		t0 = usec();
+		rc = agent_apply(h, &inst, &want, c.priority_base,
+		    c.priority_base + IPP_COMPILE_PRIO_SPAN, &st, &e);
+		t1 = usec();
+		printf("agent_usec=%llu policies=%zu\n", (unsigned long long)(t1 - t0), inst.set.n);
+		agent_installed_clear(&inst);
+		return rc < 0;
+	}
 	t0 = usec();
 	for (size_t i = 0; i < comp.npolicies && rc >= 0; i++)
 		rc = xfrm_batch_policy_add(b, &comp.policies[i].xp);
