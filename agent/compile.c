@@ -145,7 +145,7 @@ ipp_compiled_free(struct ipp_compiled *c)
 
 	if (c == NULL)
 		return;
-	free(c->policies);
+	ipp_big_free(c->policies);
 	for (i = 0; i < c->nrules; i++)
 		ipp_plan_rule_clear(&c->rules[i]);
 	free(c->rules);
@@ -158,21 +158,21 @@ ipp_compiled_free(struct ipp_compiled *c)
 
 /* ---- the sink ---- */
 
+/* Grows to hold at least want policies (doubling past the estimate). */
 static int
-sink_grow(struct ipp_compile_sink *s)
+sink_grow(struct ipp_compile_sink *s, size_t want)
 {
 	struct ipp_compiled_policy *p;
-	struct ipp_polkey *k;
-	size_t cap = s->cap == 0 ? 256 : 2 * s->cap;
+	size_t cap = s->cap == 0 ? 64 : 2 * s->cap;
 
-	p = reallocarray(s->out->policies, cap, sizeof(*p));
+	if (cap < want)
+		cap = want;
+	if (cap > SIZE_MAX / sizeof(*p))
+		return -1;
+	p = ipp_big_realloc(s->out->policies, cap * sizeof(*p));
 	if (p == NULL)
 		return -1;
 	s->out->policies = p;
-	k = reallocarray(s->keys, cap, sizeof(*k));
-	if (k == NULL)
-		return -1;
-	s->keys = k;
 	s->cap = cap;
 	return 0;
 }
@@ -204,24 +204,42 @@ sink_shadow(struct ipp_compile_sink *s, size_t at, const struct ipp_compiled_pol
 	    won);
 }
 
-int
-ipp_sink_put(struct ipp_compile_sink *s, const struct ipp_compiled_policy *p,
-    struct ipp_err *e)
+struct ipp_compiled_policy *
+ipp_sink_slot(struct ipp_compile_sink *s, struct ipp_err *e)
 {
 	size_t i = s->out->npolicies;
+	struct ipp_compiled_policy *p;
+
+	if (i == s->cap && sink_grow(s, i + 1) == -1) {
+		ipp_errf(e, IPP_E_NOMEM, "out of memory: %zu kernel policies", i);
+		return NULL;
+	}
+	p = &s->out->policies[i];
+	/* Fresh mapped memory is zero: writing zeros over it would only cost bandwidth. */
+	if (i < s->used)
+		memset(p, 0, sizeof(*p));
+	else
+		s->used = i + 1;
+	return p;
+}
+
+int
+ipp_sink_commit(struct ipp_compile_sink *s, struct ipp_err *e)
+{
+	size_t i = s->out->npolicies;
+	struct ipp_policy_set v = ipp_policy_set_compiled(s->out);
+	struct ipp_polkey k;
 	long at;
 
-	if (i == s->cap && sink_grow(s) == -1)
-		return ipp_errf(e, IPP_E_NOMEM, "out of memory: %zu kernel policies", i);
-	ipp_polkey_make(&s->keys[i], &p->xp);
-	at = ipp_polkey_index_put(&s->index, s->keys, i);
+	ipp_polkey_make(&k, &s->out->policies[i].xp);
+	v.n = i + 1;
+	at = ipp_polkey_index_put(&s->index, &v, &k, i);
 	if (at < 0)
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory: %zu kernel policies", i);
 	if ((size_t)at != i) {
-		sink_shadow(s, (size_t)at, p);
+		sink_shadow(s, (size_t)at, &s->out->policies[i]);
 		return 0;
 	}
-	s->out->policies[i] = *p;
 	s->out->npolicies++;
 	return 0;
 }
@@ -279,6 +297,29 @@ tunnel_reverse(const struct cctx *x, size_t nrules, size_t ri)
 	return NULL;
 }
 
+static bool
+addr_zero(const xfrm_address_t *a)
+{
+	static const xfrm_address_t zero;
+
+	return memcmp(a, &zero, sizeof(zero)) == 0;
+}
+
+/* The first of env->local in that family, for the local end of an unpaired tunnel. */
+static bool
+first_local(const struct ipp_compile_env *env, int family, xfrm_address_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < env->nlocal; i++) {
+		if (env->local[i].family == family) {
+			memcpy(out, &env->local[i].ip, family == AF_INET ? 4 : 16);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 tunnel_ends(struct cctx *x, struct ipp_compiled *out, size_t ri)
 {
@@ -298,6 +339,24 @@ tunnel_ends(struct cctx *x, struct ipp_compiled *out, size_t ri)
 	if (rev != NULL)
 		memcpy(c->tunnel_in ? &r->tunnel_remote : &r->tunnel_local,
 		    &rev->rule->tunnel.ip, n);
+	else if (!c->tunnel_in)
+		first_local(x->env, end->family, &r->tunnel_local);
+}
+
+/* Both tunnel ends must be known: a template with a wildcard end is refused. */
+static bool
+tunnel_complete(struct ipp_compiled *out, size_t ri)
+{
+	const struct ipp_ike_rule *r = &out->rules[ri];
+
+	if (r->mode != XFRM_MODE_TUNNEL || r->action != IPP_ACTION_NEGOTIATE ||
+	    (!addr_zero(&r->tunnel_local) && !addr_zero(&r->tunnel_remote)))
+		return true;
+	ipp_compiled_warn(out, "policy '%s' rule '%s': the %s tunnel end is unknown (no "
+	    "reverse tunnel rule%s); rule left out", r->policy, r->name,
+	    addr_zero(&r->tunnel_local) ? "local" : "remote",
+	    addr_zero(&r->tunnel_local) ? " and no local address of that family" : "");
+	return false;
 }
 
 static int
@@ -420,10 +479,12 @@ emit_one(struct cctx *x, const struct emit *m, uint8_t dir, int ifindex)
 {
 	const struct crule *c = &x->crules[m->ri];
 	const struct ipp_ike_rule *r = &x->sink.out->rules[m->ri];
-	struct ipp_compiled_policy p;
-	struct xfrm_sel *sel = &p.xp.sel;
+	struct ipp_compiled_policy *p = ipp_sink_slot(&x->sink, x->e);
+	struct xfrm_sel *sel;
 
-	memset(&p, 0, sizeof(p));
+	if (p == NULL)
+		return -1;
+	sel = &p->xp.sel;
 	sel->family = (uint16_t)m->s->family;
 	sel_side(&sel->saddr, &sel->sprefix, m->s);
 	sel_side(&sel->daddr, &sel->dprefix, m->d);
@@ -433,16 +494,16 @@ emit_one(struct cctx *x, const struct emit *m, uint8_t dir, int ifindex)
 	sel->dport = m->dport;
 	sel->dport_mask = m->dport != 0 ? 0xffff : 0;
 	sel->ifindex = ifindex;
-	p.xp.dir = dir;
-	p.xp.action = r->action == IPP_ACTION_BLOCK ? XFRM_POLICY_BLOCK : XFRM_POLICY_ALLOW;
-	p.xp.priority = x->env->prio_base + m->prio;
+	p->xp.dir = dir;
+	p->xp.action = r->action == IPP_ACTION_BLOCK ? XFRM_POLICY_BLOCK : XFRM_POLICY_ALLOW;
+	p->xp.priority = x->env->prio_base + m->prio;
 	if (r->action == IPP_ACTION_NEGOTIATE)
-		templates(&p.xp, r, c->action);
-	p.origin.kind = IPP_ORIGIN_FILTER;
-	p.origin.rule = (uint32_t)m->ri;
-	p.origin.filter = m->fi;
-	p.origin.reverse = m->reverse;
-	return ipp_sink_put(&x->sink, &p, x->e);
+		templates(&p->xp, r, c->action);
+	p->origin.kind = IPP_ORIGIN_FILTER;
+	p->origin.rule = (uint32_t)m->ri;
+	p->origin.filter = m->fi;
+	p->origin.reverse = m->reverse;
+	return ipp_sink_commit(&x->sink, x->e);
 }
 
 static void
@@ -564,6 +625,8 @@ emit_rules(struct cctx *x)
 
 	for (ri = 0; ri < out->nrules; ri++) {
 		c = &x->crules[ri];
+		if (!tunnel_complete(out, ri))
+			continue;
 		interfaces(x, c->rule->conntype, &ifx, &nif);
 		if (nif == 0) {
 			ipp_compiled_warn(out, "policy '%s' rule '%s': connection type %s has no "
@@ -578,6 +641,66 @@ emit_rules(struct cctx *x)
 		}
 	}
 	return 0;
+}
+
+/* ---- sizing: an estimate of the output, so the arrays are mapped once ---- */
+
+#define NAME_GUESS	4	/* addresses per name and family, before the resolver says */
+
+static size_t
+side_count(struct cctx *x, const struct ipp_addr *a, int family)
+{
+	if (family == AF_INET6 && x->env->ipv4_only)
+		return 0;
+	switch (a->kind) {
+	case IPP_ADDR_ME:
+	case IPP_ADDR_ANY:
+		return 1;
+	case IPP_ADDR_NET:
+		return a->family == family;
+	case IPP_ADDR_RANGE:
+		if (a->family != family)
+			return 0;
+		x->src.n = 0;
+		if (ipp_range_split(family, &a->ip, &a->ip_end, &x->src) == -1)
+			return 2 * 128;
+		return x->src.n;
+	default:
+		return NAME_GUESS;
+	}
+}
+
+static size_t
+filter_estimate(struct cctx *x, const struct crule *c, const struct ipp_filter *f)
+{
+	bool s_me = f->src.kind == IPP_ADDR_ME, d_me = f->dst.kind == IPP_ADDR_ME;
+	size_t pairs, dirs;
+
+	pairs = side_count(x, &f->src, AF_INET) * side_count(x, &f->dst, AF_INET) +
+	    side_count(x, &f->src, AF_INET6) * side_count(x, &f->dst, AF_INET6);
+	if (c->rule->tunnel.kind != IPP_ADDR_NONE)
+		dirs = c->tunnel_in ? 2 : 1;
+	else
+		dirs = (size_t)(s_me || !d_me) + (size_t)(d_me || !s_me);
+	return pairs * dirs * (f->mirrored ? 2 : 1);
+}
+
+static size_t
+estimate(struct cctx *x)
+{
+	const struct ipp_compiled *out = x->sink.out;
+	const struct crule *c;
+	size_t ri, fi, nif, n = 40 + 2 * x->env->nbroadcast, per;
+	const int *ifx;
+
+	for (ri = 0; ri < out->nrules; ri++) {
+		c = &x->crules[ri];
+		interfaces(x, c->rule->conntype, &ifx, &nif);
+		for (fi = 0, per = 0; fi < c->list->nfilters; fi++)
+			per += filter_estimate(x, c, &c->list->filters[fi]);
+		n += per * nif;
+	}
+	return n;
 }
 
 /* ---- entry ---- */
@@ -616,23 +739,25 @@ ipp_compile(const struct ipp_policy_tree *const *trees, size_t ntrees,
 	struct cctx x = { .env = env, .e = e, .sink = { .out = out } };
 	const struct ipp_policy_tree *t0 = first_tree(trees, ntrees);
 	int rc = -1;
+	size_t n;
 
 	memset(out, 0, sizeof(*out));
 	if (env_check(env, e) == -1)
 		return -1;
-	if (ipp_polkey_index_init(&x.sink.index, 1024) == -1) {
-		ipp_errf(e, IPP_E_NOMEM, "out of memory starting the compile");
-		goto done;
-	}
 	if (t0 != NULL && ipp_plan_main(&out->main, t0, e) == -1)
 		goto done;
-	if (rules_collect(&x, trees, ntrees, out) == -1 ||
-	    ipp_exempt_emit(env, &x.sink, e) == -1 || emit_rules(&x) == -1)
+	if (rules_collect(&x, trees, ntrees, out) == -1)
+		goto done;
+	n = estimate(&x);
+	if (sink_grow(&x.sink, n) == -1 || ipp_polkey_index_init(&x.sink.index, n) == -1) {
+		ipp_errf(e, IPP_E_NOMEM, "out of memory: %zu kernel policies", n);
+		goto done;
+	}
+	if (ipp_exempt_emit(env, &x.sink, e) == -1 || emit_rules(&x) == -1)
 		goto done;
 	rc = 0;
 done:
 	ipp_polkey_index_free(&x.sink.index);
-	free(x.sink.keys);
 	free(x.crules);
 	ipp_prefixes_free(&x.src);
 	ipp_prefixes_free(&x.dst);

@@ -22,9 +22,10 @@
  *   policy S -> D whose template runs from the remote end to E.
  * The other end comes from the reverse-direction tunnel rule (an active tunnel rule, in any
  * tree, whose first filter runs D -> S where this rule's first filter runs S -> D): its
- * endpoint.  Without one, it is left zero: for `out` the kernel
- * picks the source address by routing; for `in`/`fwd` any peer is accepted.  "me" in a
- * tunnel filter is a wildcard too.
+ * endpoint.  Without one, the local end of an outbound rule is the first address of
+ * env->local in the endpoint's family; the remote end of an inbound rule stays unknown.
+ * A negotiate tunnel rule with an unknown end is left out with a warning (kernel-xfrm
+ * refuses wildcard tunnel ends).  "me" in a tunnel filter is a wildcard too.
  *
  * ---- Addresses ----
  * any -> prefix 0; host -> full prefix; subnet -> its prefix; a range -> the minimal set of
@@ -229,14 +230,21 @@ struct ipp_ike_main {
 
 #define IPP_COMPILE_WARN_MAX	64
 
+/*
+ * The arrays are owned by the struct and released only by ipp_compiled_free() (policies
+ * is mapped memory, not malloc's).  Order of policies: exemptions, then filters in tree,
+ * rule and filter order.
+ */
 struct ipp_compiled {
-	struct ipp_compiled_policy	*policies;	/* exemptions first, then by priority */
+	struct ipp_compiled_policy	*policies;
 	size_t				npolicies;
 	struct ipp_ike_rule		*rules;		/* every active rule compiled */
 	size_t				nrules;
 	struct ipp_ike_main		main;
 	size_t				nshadowed;	/* policies dropped as duplicates */
-	size_t				nunresolved;	/* filters dropped: a side had no address */
+	size_t				nunresolved;	/* filters dropped: a side had no address
+							 * (name unresolved, or IPv6 with
+							 * ipv4_only) */
 	char				**warnings;	/* at most IPP_COMPILE_WARN_MAX */
 	size_t				nwarnings;
 	size_t				nwarnings_lost;	/* beyond the cap */
@@ -246,7 +254,8 @@ struct ipp_compiled {
  * Compiles.  out must be zeroed (or freed with ipp_compiled_free); on success it owns its
  * arrays and the caller frees it with ipp_compiled_free().  Returns 0, or -1 with e set
  * (IPP_E_INVAL: a bad environment or a dangling reference; IPP_E_NOMEM; the resolver's
- * error), leaving out zeroed.  O(n log n) in the number of policies produced.
+ * error), leaving out zeroed.  Linear in the number of policies produced (hash index);
+ * reentrant (no global state).
  */
 int	ipp_compile(const struct ipp_policy_tree *const *trees, size_t ntrees,
 	    const struct ipp_compile_env *env, struct ipp_compiled *out, struct ipp_err *e);

@@ -4,6 +4,6 @@ noinst_LTLIBRARIES += agent/libippcompile.la
 agent_libippcompile_la_SOURCES = \
 	agent/compile.h agent/compile_int.h \
 	agent/compile.c agent/compile_key.c agent/compile_addr.c agent/compile_prio.c \
-	agent/compile_exempt.c agent/compile_plan.c \
+	agent/compile_exempt.c agent/compile_plan.c agent/compile_mem.c \
 	agent/diff.h agent/diff.c
 agent_libippcompile_la_LIBADD = store/libippstore.la

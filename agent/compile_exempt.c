@@ -22,16 +22,17 @@ struct ex {
 static int
 put(struct ex *x, uint8_t dir, const struct xfrm_sel *sel)
 {
-	struct ipp_compiled_policy p;
+	struct ipp_compiled_policy *p = ipp_sink_slot(x->sink, x->e);
 
-	memset(&p, 0, sizeof(p));
-	p.xp.sel = *sel;
-	p.xp.dir = dir;
-	p.xp.action = XFRM_POLICY_ALLOW;
-	p.xp.priority = x->env->prio_base + (uint32_t)x->kind;
-	p.origin.kind = IPP_ORIGIN_EXEMPT;
-	p.origin.exempt = x->kind;
-	return ipp_sink_put(x->sink, &p, x->e);
+	if (p == NULL)
+		return -1;
+	p->xp.sel = *sel;
+	p->xp.dir = dir;
+	p->xp.action = XFRM_POLICY_ALLOW;
+	p->xp.priority = x->env->prio_base + (uint32_t)x->kind;
+	p->origin.kind = IPP_ORIGIN_EXEMPT;
+	p->origin.exempt = x->kind;
+	return ipp_sink_commit(x->sink, x->e);
 }
 
 /* Both families unless IPv4 only. */

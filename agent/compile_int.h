@@ -7,6 +7,14 @@
 #include <stdint.h>
 
 #include "agent/compile.h"
+#include "agent/diff.h"
+
+/* ---- compile_mem.c: large arrays (zeroed, page tables filled up front) ---- */
+
+void	*ipp_big_alloc(size_t bytes);
+/* Grows (never shrinks) keeping the content; NULL on failure with p untouched. */
+void	*ipp_big_realloc(void *p, size_t bytes);
+void	ipp_big_free(void *p);
 
 /* ---- compile_key.c: kernel policy keys and a hash index over them ---- */
 
@@ -25,9 +33,13 @@ struct ipp_polkey {
 void	ipp_polkey_make(struct ipp_polkey *k, const struct xfrm_policy *p);
 bool	ipp_polkey_eq(const struct ipp_polkey *a, const struct ipp_polkey *b);
 
-/* Open addressing over an array of keys the caller owns; slots hold index + 1. */
+/*
+ * Open addressing over policies the caller holds (a strided view, which may move between
+ * calls); a slot holds a key's hash and the policy's index + 1, so probing reads no policy
+ * unless the hashes match.
+ */
 struct ipp_polkey_index {
-	uint32_t	*slot;
+	uint64_t	*slot;
 	size_t		mask;		/* capacity - 1 */
 	size_t		used;
 };
@@ -35,12 +47,12 @@ struct ipp_polkey_index {
 /* 0, or -1 when out of memory. */
 int	ipp_polkey_index_init(struct ipp_polkey_index *x, size_t n);
 void	ipp_polkey_index_free(struct ipp_polkey_index *x);
-/* The index of a key equal to keys[i] already in x, or inserts i and returns i.  -1 on
- * ENOMEM (growing). */
-long	ipp_polkey_index_put(struct ipp_polkey_index *x, const struct ipp_polkey *keys,
-	    size_t i);
-/* The index of a key equal to *k, or -1. */
-long	ipp_polkey_index_find(const struct ipp_polkey_index *x, const struct ipp_polkey *keys,
+/* The index of a policy of v with key *k already in x, or inserts i (whose key is *k) and
+ * returns i.  -1 when out of memory (growing). */
+long	ipp_polkey_index_put(struct ipp_polkey_index *x, const struct ipp_policy_set *v,
+	    const struct ipp_polkey *k, size_t i);
+/* The index of a policy of v with key *k, or -1. */
+long	ipp_polkey_index_find(const struct ipp_polkey_index *x, const struct ipp_policy_set *v,
 	    const struct ipp_polkey *k);
 
 /* ---- compile_addr.c: one side of a filter as prefixes ---- */
@@ -99,15 +111,16 @@ int	ipp_plan_reqids(struct ipp_ike_rule *rules, size_t n, uint32_t base, struct 
 
 struct ipp_compile_sink {
 	struct ipp_compiled	*out;
-	struct ipp_polkey	*keys;		/* parallel to out->policies */
 	size_t			cap;
+	size_t			used;		/* slots ever written; the rest are zero */
 	struct ipp_polkey_index	index;
 };
 
-/* Adds p unless a policy with its key exists; then the lower priority stays (ties: the
- * one already there) and the loser is counted.  0 or -1 (ENOMEM, e set). */
-int	ipp_sink_put(struct ipp_compile_sink *s, const struct ipp_compiled_policy *p,
-	    struct ipp_err *e);
+/* The zeroed slot the next policy is built in, or NULL (ENOMEM, e set). */
+struct ipp_compiled_policy *ipp_sink_slot(struct ipp_compile_sink *s, struct ipp_err *e);
+/* Keeps the policy built in the slot unless one with its key exists; then the lower
+ * priority stays (ties: the one already there) and the loser is counted.  0 or -1. */
+int	ipp_sink_commit(struct ipp_compile_sink *s, struct ipp_err *e);
 /* Records a warning (printf-like); drops it beyond the cap. */
 void	ipp_compiled_warn(struct ipp_compiled *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

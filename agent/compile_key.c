@@ -3,7 +3,6 @@
  * (selector, direction, mark, if_id), in a canonical form, and a hash index over them so
  * that compile and diff stay linear in the number of policies.
  */
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -24,19 +23,24 @@ addr_masked(uint8_t out[16], const xfrm_address_t *a, unsigned prefix, unsigned 
 		out[full] = b[full] & (uint8_t)(0xff << (8 - prefix % 8));
 }
 
-/* FNV-1a over the key's bytes; the key is zero-filled, so padding is stable. */
+/* A multiply-xorshift over the key's 64-bit words; the key is zero-filled, so padding is
+ * stable.  Not keyed: the input is the administrator's policy, not an attacker's. */
 static uint32_t
 key_hash(const struct ipp_polkey *k)
 {
-	const uint8_t *b = (const uint8_t *)k;
+	const unsigned char *b = (const unsigned char *)k;
 	size_t i, n = offsetof(struct ipp_polkey, hash);
-	uint32_t h = 2166136261u;
+	uint64_t h = 0x6a09e667f3bcc909ull, w;
 
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 16777619u;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
 	}
-	return h;
+	for (; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	h ^= h >> 32;
+	return (uint32_t)h;
 }
 
 static void
@@ -87,7 +91,7 @@ ipp_polkey_index_init(struct ipp_polkey_index *x, size_t n)
 			return -1;
 		cap *= 2;
 	}
-	x->slot = calloc(cap, sizeof(*x->slot));
+	x->slot = ipp_big_alloc(cap * sizeof(*x->slot));
 	if (x->slot == NULL)
 		return -1;
 	x->mask = cap - 1;
@@ -98,59 +102,82 @@ ipp_polkey_index_init(struct ipp_polkey_index *x, size_t n)
 void
 ipp_polkey_index_free(struct ipp_polkey_index *x)
 {
-	free(x->slot);
+	ipp_big_free(x->slot);
 	memset(x, 0, sizeof(*x));
 }
 
+#define SLOT(hash, i)	((uint64_t)(hash) << 32 | (uint64_t)((i) + 1))
+#define SLOT_HASH(s)	((uint32_t)((s) >> 32))
+#define SLOT_INDEX(s)	((size_t)(uint32_t)(s) - 1)
+
+static bool
+slot_is(uint64_t s, const struct ipp_policy_set *v, const struct ipp_polkey *k)
+{
+	struct ipp_polkey other;
+
+	if (SLOT_HASH(s) != k->hash)
+		return false;
+	ipp_polkey_make(&other, ipp_policy_set_at(v, SLOT_INDEX(s)));
+	return ipp_polkey_eq(&other, k);
+}
+
 static size_t
-probe(const struct ipp_polkey_index *x, const struct ipp_polkey *keys,
+probe(const struct ipp_polkey_index *x, const struct ipp_policy_set *v,
     const struct ipp_polkey *k)
 {
 	size_t i = k->hash & x->mask;
 
-	while (x->slot[i] != 0 && !ipp_polkey_eq(&keys[x->slot[i] - 1], k))
+	while (x->slot[i] != 0 && !slot_is(x->slot[i], v, k))
 		i = (i + 1) & x->mask;
 	return i;
 }
 
+/* Rehashes from the stored hashes alone. */
 static int
-grow(struct ipp_polkey_index *x, const struct ipp_polkey *keys)
+grow(struct ipp_polkey_index *x)
 {
 	struct ipp_polkey_index bigger;
-	size_t i;
+	size_t i, j;
 
 	if (ipp_polkey_index_init(&bigger, x->mask + 1) == -1)
 		return -1;
 	for (i = 0; i <= x->mask; i++) {
-		if (x->slot[i] != 0)
-			bigger.slot[probe(&bigger, keys, &keys[x->slot[i] - 1])] = x->slot[i];
+		if (x->slot[i] == 0)
+			continue;
+		j = SLOT_HASH(x->slot[i]) & bigger.mask;
+		while (bigger.slot[j] != 0)
+			j = (j + 1) & bigger.mask;
+		bigger.slot[j] = x->slot[i];
 	}
 	bigger.used = x->used;
-	free(x->slot);
+	ipp_big_free(x->slot);
 	*x = bigger;
 	return 0;
 }
 
 long
-ipp_polkey_index_put(struct ipp_polkey_index *x, const struct ipp_polkey *keys, size_t i)
+ipp_polkey_index_put(struct ipp_polkey_index *x, const struct ipp_policy_set *v,
+    const struct ipp_polkey *k, size_t i)
 {
 	size_t at;
 
-	if (2 * (x->used + 1) > x->mask + 1 && grow(x, keys) == -1)
+	if (i >= UINT32_MAX)
 		return -1;
-	at = probe(x, keys, &keys[i]);
+	if (2 * (x->used + 1) > x->mask + 1 && grow(x) == -1)
+		return -1;
+	at = probe(x, v, k);
 	if (x->slot[at] != 0)
-		return (long)x->slot[at] - 1;
-	x->slot[at] = (uint32_t)i + 1;
+		return (long)SLOT_INDEX(x->slot[at]);
+	x->slot[at] = SLOT(k->hash, i);
 	x->used++;
 	return (long)i;
 }
 
 long
-ipp_polkey_index_find(const struct ipp_polkey_index *x, const struct ipp_polkey *keys,
+ipp_polkey_index_find(const struct ipp_polkey_index *x, const struct ipp_policy_set *v,
     const struct ipp_polkey *k)
 {
-	size_t at = probe(x, keys, k);
+	size_t at = probe(x, v, k);
 
-	return x->slot[at] == 0 ? -1 : (long)x->slot[at] - 1;
+	return x->slot[at] == 0 ? -1 : (long)SLOT_INDEX(x->slot[at]);
 }

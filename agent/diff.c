@@ -106,7 +106,6 @@ ipp_xfrm_policy_equal(const struct xfrm_policy *a, const struct xfrm_policy *b)
 
 struct dctx {
 	const struct ipp_policy_set	*inst, *want;
-	struct ipp_polkey		*wkeys;
 	struct ipp_polkey_index		index;
 	size_t				*match;		/* per desired: installed index */
 	bool				*conflict;	/* per desired */
@@ -124,6 +123,7 @@ static int
 index_desired(struct dctx *x, uint32_t lo, uint32_t hi, struct ipp_err *e)
 {
 	const struct xfrm_policy *p;
+	struct ipp_polkey k;
 	size_t j;
 	long at;
 
@@ -132,8 +132,8 @@ index_desired(struct dctx *x, uint32_t lo, uint32_t hi, struct ipp_err *e)
 		if (!in_band(p, lo, hi))
 			return ipp_errf(e, IPP_E_INVAL, "desired policy %zu: priority %u outside "
 			    "the band [%u, %u)", j, p->priority, lo, hi);
-		ipp_polkey_make(&x->wkeys[j], p);
-		at = ipp_polkey_index_put(&x->index, x->wkeys, j);
+		ipp_polkey_make(&k, p);
+		at = ipp_polkey_index_put(&x->index, x->want, &k, j);
 		if (at < 0)
 			return ipp_errf(e, IPP_E_NOMEM, "out of memory indexing %zu policies",
 			    x->want->n);
@@ -156,7 +156,7 @@ match_installed(struct dctx *x, uint32_t lo, uint32_t hi)
 	for (i = 0; i < x->inst->n; i++) {
 		p = ipp_policy_set_at(x->inst, i);
 		ipp_polkey_make(&k, p);
-		j = ipp_polkey_index_find(&x->index, x->wkeys, &k);
+		j = ipp_polkey_index_find(&x->index, x->want, &k);
 		if (!in_band(p, lo, hi)) {
 			x->out->nforeign++;
 			x->keep[i] = true;
@@ -223,12 +223,11 @@ ipp_diff_compute(const struct ipp_policy_set *installed,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	x.wkeys = calloc(nw + 1, sizeof(*x.wkeys));
-	x.match = calloc(nw + 1, sizeof(*x.match));
+	x.match = ipp_big_alloc((nw + 1) * sizeof(*x.match));
 	x.conflict = calloc(nw + 1, sizeof(*x.conflict));
 	x.keep = calloc(ni + 1, sizeof(*x.keep));
-	out->steps = calloc(nw + ni + 1, sizeof(*out->steps));
-	if (x.wkeys == NULL || x.match == NULL || x.conflict == NULL || x.keep == NULL ||
+	out->steps = ipp_big_alloc((nw + ni + 1) * sizeof(*out->steps));
+	if (x.match == NULL || x.conflict == NULL || x.keep == NULL ||
 	    out->steps == NULL || ipp_polkey_index_init(&x.index, nw) == -1) {
 		ipp_errf(e, IPP_E_NOMEM, "out of memory comparing %zu installed and %zu desired "
 		    "policies", ni, nw);
@@ -241,8 +240,7 @@ ipp_diff_compute(const struct ipp_policy_set *installed,
 	rc = 0;
 done:
 	ipp_polkey_index_free(&x.index);
-	free(x.wkeys);
-	free(x.match);
+	ipp_big_free(x.match);
 	free(x.conflict);
 	free(x.keep);
 	if (rc == -1)
@@ -255,6 +253,6 @@ ipp_diff_free(struct ipp_diff *d)
 {
 	if (d == NULL)
 		return;
-	free(d->steps);
+	ipp_big_free(d->steps);
 	memset(d, 0, sizeof(*d));
 }

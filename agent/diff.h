@@ -19,7 +19,7 @@
  *
  * Order.  All adds, then all updates, then all deletes: new policies are in place before
  * stale ones go.  Within a kind: adds and updates in desired order, deletes in installed
- * order.  Cost: O((n + m) log (n + m)) time, O(n + m) memory.
+ * order.  Cost: linear in n + m (a hash index on the key), O(n + m) memory.
  */
 #ifndef IPP_AGENT_DIFF_H
 #define IPP_AGENT_DIFF_H
@@ -59,6 +59,7 @@ struct ipp_diff_step {
 	const struct xfrm_policy *xp;	/* that policy (points into the caller's sets) */
 };
 
+/* Released only by ipp_diff_free() (steps is mapped memory, not malloc's). */
 struct ipp_diff {
 	struct ipp_diff_step	*steps;
 	size_t			nsteps;

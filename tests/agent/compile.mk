@@ -1,1 +1,29 @@
-# tests/agent/compile.mk: build fragment, included by the top-level Makefile.am
+# tests/agent/compile.mk: the compiler and the apply diff, by golden tables (unit tier).
+if HAVE_CHECK
+AGENT_COMPILE_TESTS = tests/agent/check_compile tests/agent/check_diff \
+	tests/agent/check_compile_kernel
+check_PROGRAMS += $(AGENT_COMPILE_TESTS)
+TESTS += $(AGENT_COMPILE_TESTS)
+AGENT_COMPILE_TEST_UTIL = tests/agent/check_compile_util.c tests/agent/check_compile_util.h
+AGENT_COMPILE_TEST_LDADD = agent/libippcompile.la store/libippstore.la \
+	kernel-xfrm/libxfrm.la $(TEST_LIBS)
+tests_agent_check_compile_SOURCES = tests/agent/check_compile.c $(AGENT_COMPILE_TEST_UTIL)
+tests_agent_check_compile_CFLAGS = $(TEST_CFLAGS)
+tests_agent_check_compile_LDADD = $(AGENT_COMPILE_TEST_LDADD)
+tests_agent_check_diff_SOURCES = tests/agent/check_diff.c $(AGENT_COMPILE_TEST_UTIL)
+tests_agent_check_diff_CFLAGS = $(TEST_CFLAGS)
+tests_agent_check_diff_LDADD = $(AGENT_COMPILE_TEST_LDADD)
+# netns tier: the compiled set through the real kernel and back (root, else a skip)
+tests_agent_check_compile_kernel_SOURCES = tests/agent/check_compile_kernel.c \
+	$(AGENT_COMPILE_TEST_UTIL)
+tests_agent_check_compile_kernel_CFLAGS = $(TEST_CFLAGS)
+tests_agent_check_compile_kernel_LDADD = $(AGENT_COMPILE_TEST_LDADD)
+endif
+# tests/bench/compile: compile and diff times for a 10,000-filter policy; built by
+# make check, never run by it.
+if HAVE_CHECK
+check_PROGRAMS += tests/bench/compile
+tests_bench_compile_SOURCES = tests/bench/compile.c
+tests_bench_compile_CFLAGS = $(AM_CFLAGS)
+tests_bench_compile_LDADD = agent/libippcompile.la store/libippstore.la kernel-xfrm/libxfrm.la
+endif
