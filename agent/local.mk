@@ -1,1 +1,42 @@
-# agent: build fragment, included by the top-level Makefile.am
+# agent/: the Policy Agent ipsecpold, a convenience library (linked by the tests too) and a
+# tiny main.c; the control-protocol client library that ipsecpol links.
+noinst_LTLIBRARIES += agent/libippctl.la agent/libippagent.la
+AGENT_CPPFLAGS = $(AM_CPPFLAGS) -DIPP_SBINDIR='"$(sbindir)"'
+
+# The control protocol: codec and client, all a client needs.
+agent_libippctl_la_SOURCES = \
+	agent/ctl_proto.c agent/ctl_proto.h \
+	agent/ctl_client.c agent/ctl_client.h
+agent_libippctl_la_CPPFLAGS = $(AGENT_CPPFLAGS)
+agent_libippctl_la_LIBADD = store/libippstore.la
+
+agent_libippagent_la_SOURCES = \
+	agent/agent.c agent/agent.h \
+	agent/agent_ctl.c \
+	agent/apply.c agent/apply.h \
+	agent/conf.c agent/conf.h \
+	agent/daemon.c \
+	agent/dyn.c agent/dyn.h \
+	agent/env.c agent/env.h \
+	agent/ike.c agent/ike.h \
+	agent/ike_plan.c agent/ike_plan.h \
+	agent/log.c agent/log.h \
+	agent/source.c agent/source.h
+agent_libippagent_la_CPPFLAGS = $(AGENT_CPPFLAGS)
+agent_libippagent_la_LIBADD = agent/libippctl.la agent/libippcompile.la \
+	kernel-xfrm/libxfrm.la store/libippstore.la
+
+sbin_PROGRAMS += agent/ipsecpold
+agent_ipsecpold_SOURCES = agent/main.c
+agent_ipsecpold_CPPFLAGS = $(AGENT_CPPFLAGS)
+agent_ipsecpold_LDADD = agent/libippagent.la
+
+# The systemd unit, with the configured paths.
+systemdsystemunit_DATA = agent/ipsecpold.service
+EXTRA_DIST += agent/ipsecpold.service.in
+CLEANFILES += agent/ipsecpold.service
+agent/ipsecpold.service: agent/ipsecpold.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) agent && sed -e 's|@sbindir[@]|$(sbindir)|g' \
+	    -e 's|@sysconfdir[@]|$(sysconfdir)|g' -e 's|@rundir[@]|$(rundir)|g' \
+	    -e 's|@statedir[@]|$(statedir)|g' -e 's|@cachedir[@]|$(cachedir)|g' \
+	    $(srcdir)/agent/ipsecpold.service.in > $@

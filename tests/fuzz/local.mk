@@ -40,3 +40,13 @@ tests_fuzz_fuzz_netsh_args_SOURCES = tests/fuzz/fuzz_netsh_args.c
 tests_fuzz_fuzz_netsh_args_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_netsh_args_LDADD = $(CLI_FUZZ_LIBS)
 endif
+# fuzz_ctl: the agent's control-message decoder (agent/ctl_proto.c).
+if ENABLE_FUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_ctl
+tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz_ctl.c
+tests_fuzz_fuzz_ctl_LDADD = agent/libippctl.la store/libippstore.la
+tests_fuzz_fuzz_ctl_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif
+
+# Seeds of fuzz_ctl: a dynamic-add request and a status reply.
+EXTRA_DIST += tests/fuzz/corpus/ctl

@@ -1,0 +1,230 @@
+/*
+ * ctl_proto: the agent's control protocol (ipsecpold(8), CONTROL PROTOCOL), shared by the
+ * daemon and the clients (ipsecpol, tests).  Pure codec: no I/O.
+ *
+ * A message is a 16-byte header, all numbers big-endian:
+ *	u32 magic "IPPC" | u8 version (1) | u8 flags | u16 type | u32 seq | u32 length
+ * then length bytes (at most CTL_MSG_MAX - 16) of attributes, each
+ *	u16 type | u16 length | length bytes of value
+ * A nested attribute's value is itself a run of attributes.  Numbers are big-endian of
+ * exactly their width; strings are UTF-8 without NUL, bounded per attribute.  Decoders
+ * refuse unknown versions, short or overlong messages, truncated attributes and known
+ * attributes of the wrong size; they skip attribute types they do not know.
+ * A reply has the request's type with CTL_REPLY set and the request's seq; CTL_F_MORE
+ * says more replies follow for the same request (show lists).
+ */
+#ifndef IPP_AGENT_CTL_PROTO_H
+#define IPP_AGENT_CTL_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/err.h"
+#include "store/model.h"
+
+#define CTL_MAGIC	0x49505043u	/* "IPPC" */
+#define CTL_VERSION	1
+#define CTL_HDR_LEN	16
+#define CTL_MSG_MAX	65536
+#define CTL_STR_MAX	4096		/* longest string attribute */
+#define CTL_LIST_MAX	1024		/* most filters, offers or auth methods in one rule */
+
+#define CTL_F_MORE	0x01
+
+enum ctl_type {
+	CTL_STATUS = 1,
+	CTL_REFRESH,
+	CTL_SHOW_KERNEL,	/* replies: one per CTL_A_KPOL batch, CTL_F_MORE until the last */
+	CTL_DYN_ADD,		/* CTL_A_RULE; reply CTL_A_RULE_ID */
+	CTL_DYN_DEL,		/* CTL_A_RULE_ID */
+	CTL_DYN_LIST,		/* replies: CTL_A_RULE each (preshared keys left out) */
+	CTL_DYN_FLUSH,
+	CTL_TYPE_MAX = CTL_DYN_FLUSH,
+};
+#define CTL_REPLY	0x8000
+
+enum ctl_attr_type {
+	/* every reply */
+	CTL_A_ERRCODE = 1,	/* u32: 0 or an ipp_errclass */
+	CTL_A_ERRMSG,		/* string */
+	/* status */
+	CTL_A_SOURCE,		/* string: "local store /path", "none" */
+	CTL_A_REASON,		/* string: why that source */
+	CTL_A_POLICY,		/* string: the policy in force ("" = none) */
+	CTL_A_LAST_APPLY,	/* u64: seconds since the epoch, 0 = never */
+	CTL_A_NINSTALLED,	/* u32: kernel policies installed by the agent */
+	CTL_A_NDYNAMIC,		/* u32: dynamic rules */
+	CTL_A_LAST_ERROR,	/* string */
+	CTL_A_NL_TOTAL,		/* u64: netlink operations sent since start */
+	CTL_A_NL_LAST,		/* u32: netlink operations of the last apply */
+	CTL_A_LAST_ADD,		/* u32: adds, updates and deletes of the last apply */
+	CTL_A_LAST_UPDATE,
+	CTL_A_LAST_DELETE,
+	CTL_A_APPLIES,		/* u32: applies since start */
+	CTL_A_IKE_PID,		/* u32: 0 = not running */
+	CTL_A_IKE_RESTARTS,	/* u32 */
+	/* show kernel */
+	CTL_A_KPOL,		/* nested: CTL_A_TEXT, CTL_A_ORIGIN */
+	CTL_A_TEXT,		/* string: the policy in `ip xfrm policy` words */
+	CTL_A_ORIGIN,		/* string */
+	/* dynamic rules */
+	CTL_A_RULE,		/* nested: the CTL_R_* attributes */
+	CTL_A_RULE_ID,		/* u32 */
+	CTL_A_APPLY_USEC,	/* u64: time the last apply spent with the kernel */
+	CTL_A_ATTR_MAX,
+};
+
+/* Inside CTL_A_RULE. */
+enum ctl_rule_attr {
+	CTL_R_NAME = 1,		/* string */
+	CTL_R_FILTER,		/* nested CTL_F_* (repeated, in order) */
+	CTL_R_ACTION,		/* u8 ipp_action */
+	CTL_R_INPASS,		/* u8 0/1 */
+	CTL_R_SOFT,		/* u8 0/1 */
+	CTL_R_OFFER,		/* nested CTL_O_* (repeated, in order) */
+	CTL_R_AUTH,		/* nested CTL_U_* (repeated, in order) */
+	CTL_R_TUNNEL,		/* nested CTL_D_* address */
+	CTL_R_CONNTYPE,		/* u8 ipp_conntype */
+	CTL_R_ID,		/* u32 (lists only) */
+};
+
+enum ctl_filter_attr {
+	CTL_FI_SRC = 1,		/* nested CTL_D_* */
+	CTL_FI_DST,
+	CTL_FI_PROTO,		/* u8 */
+	CTL_FI_SPORT,		/* u16 */
+	CTL_FI_DPORT,		/* u16 */
+	CTL_FI_MIRRORED,	/* u8 0/1 */
+};
+
+enum ctl_addr_attr {
+	CTL_D_KIND = 1,		/* u8 ipp_addr_kind */
+	CTL_D_FAMILY,		/* u8: 4 or 6 (NET, RANGE) */
+	CTL_D_IP,		/* 4 or 16 bytes */
+	CTL_D_IP_END,		/* 4 or 16 bytes (RANGE) */
+	CTL_D_PREFIX,		/* u8 (NET) */
+	CTL_D_DNS,		/* string (DNSNAME) */
+};
+
+enum ctl_offer_attr {
+	CTL_O_PROTO = 1,	/* u8 ipp_qm_proto */
+	CTL_O_AH_HASH,		/* u8 ipp_hash */
+	CTL_O_ESP_CIPHER,	/* u8 ipp_cipher */
+	CTL_O_ESP_AUTH,		/* u8 ipp_hash */
+	CTL_O_LIFE_S,		/* u32 */
+	CTL_O_LIFE_KB,		/* u32 */
+	CTL_O_PFS,		/* u8 0/1 */
+	CTL_O_PFS_GROUP,	/* u16 */
+};
+
+enum ctl_auth_attr {
+	CTL_U_KIND = 1,		/* u8 ipp_auth_kind */
+	CTL_U_VALUE,		/* string: PSK (wiped after use) or root CA DN */
+	CTL_U_CERTMAP,		/* u8 0/1 */
+	CTL_U_EXCLCA,		/* u8 0/1 */
+};
+
+/* ---- building ---- */
+
+struct ctl_msg {
+	uint8_t		*buf;		/* header + payload */
+	size_t		len, cap;
+	int		err;		/* sticky: -EMSGSIZE or -ENOMEM */
+	size_t		nest[8];	/* open nested attributes */
+	unsigned	depth;
+};
+
+void	ctl_msg_init(struct ctl_msg *m, uint16_t type, uint32_t seq, uint8_t flags);
+/* Finishes the header; returns 0 or the sticky error.  m->buf, m->len: the bytes to send. */
+int	ctl_msg_finish(struct ctl_msg *m);
+/* Wipes (strings may be keys) and frees. */
+void	ctl_msg_free(struct ctl_msg *m);
+void	ctl_put_u8(struct ctl_msg *m, uint16_t type, uint8_t v);
+void	ctl_put_u16(struct ctl_msg *m, uint16_t type, uint16_t v);
+void	ctl_put_u32(struct ctl_msg *m, uint16_t type, uint32_t v);
+void	ctl_put_u64(struct ctl_msg *m, uint16_t type, uint64_t v);
+void	ctl_put_str(struct ctl_msg *m, uint16_t type, const char *s);
+void	ctl_put_bytes(struct ctl_msg *m, uint16_t type, const void *p, size_t len);
+void	ctl_nest_begin(struct ctl_msg *m, uint16_t type);
+void	ctl_nest_end(struct ctl_msg *m);
+/* Bytes left for attributes in this message. */
+size_t	ctl_msg_room(const struct ctl_msg *m);
+
+/* ---- reading ---- */
+
+struct ctl_hdr {
+	uint8_t		version, flags;
+	uint16_t	type;
+	uint32_t	seq;
+	uint32_t	len;		/* of the payload */
+};
+
+/* Checks the first CTL_HDR_LEN bytes.  0, or -1 with e (IPP_E_INVAL) saying what is wrong. */
+int	ctl_hdr_parse(const void *buf, size_t len, struct ctl_hdr *h, struct ipp_err *e);
+
+struct ctl_attr {
+	uint16_t	type;
+	uint16_t	len;
+	const uint8_t	*val;
+};
+
+struct ctl_iter {
+	const uint8_t	*p, *end;
+};
+
+void	ctl_iter_init(struct ctl_iter *it, const void *buf, size_t len);
+void	ctl_iter_nested(struct ctl_iter *it, const struct ctl_attr *a);
+/* 1 and *a set, 0 at the end, -1 with e for a truncated attribute. */
+int	ctl_iter_next(struct ctl_iter *it, struct ctl_attr *a, struct ipp_err *e);
+/* Typed reads: -1 with e when the length is wrong. */
+int	ctl_get_u8(const struct ctl_attr *a, uint8_t *v, struct ipp_err *e);
+int	ctl_get_u16(const struct ctl_attr *a, uint16_t *v, struct ipp_err *e);
+int	ctl_get_u32(const struct ctl_attr *a, uint32_t *v, struct ipp_err *e);
+int	ctl_get_u64(const struct ctl_attr *a, uint64_t *v, struct ipp_err *e);
+/* A new string (NUL-free, at most CTL_STR_MAX bytes); free it (wipe it if a key). */
+int	ctl_get_str(const struct ctl_attr *a, char **s, struct ipp_err *e);
+
+/* ---- the objects ---- */
+
+struct ctl_status {
+	char		*source, *reason, *policy, *last_error;
+	uint64_t	last_apply, nl_total;
+	uint32_t	ninstalled, ndynamic, nl_last, applies;
+	uint32_t	last_add, last_update, last_delete;
+	uint32_t	ike_pid, ike_restarts;
+	uint64_t	apply_usec;
+};
+
+void	ctl_status_put(struct ctl_msg *m, const struct ctl_status *s);
+int	ctl_status_parse(const void *payload, size_t len, struct ctl_status *s,
+	    struct ipp_err *e);
+void	ctl_status_clear(struct ctl_status *s);
+
+/* A dynamic rule as it travels: the rule with its own filter list and filter action. */
+struct ctl_rule {
+	uint32_t		id;		/* set by the agent */
+	struct ipp_rule		rule;		/* filterlist/filteraction names unused */
+	struct ipp_filterlist	list;
+	struct ipp_filteraction	action;
+};
+
+/* with_keys false leaves preshared keys out (lists sent back to clients). */
+void	ctl_rule_put(struct ctl_msg *m, const struct ctl_rule *r, bool with_keys);
+/* Decodes one CTL_A_RULE's value; r must be zeroed; clear with ctl_rule_clear. */
+int	ctl_rule_parse(const struct ctl_attr *a, struct ctl_rule *r, struct ipp_err *e);
+void	ctl_rule_clear(struct ctl_rule *r);
+
+/* Pieces, shared with the IKE socket's plan (agent/ike_proto.h). */
+void	ctl_offer_put(struct ctl_msg *m, uint16_t type, const struct ipp_qm_offer *o);
+int	ctl_offer_parse(const struct ctl_attr *a, struct ipp_qm_offer *o, struct ipp_err *e);
+void	ctl_auth_put(struct ctl_msg *m, uint16_t type, const struct ipp_auth *u,
+	    bool with_keys);
+int	ctl_auth_parse(const struct ctl_attr *a, struct ipp_auth *u, struct ipp_err *e);
+
+/* The reply's CTL_A_ERRCODE/ERRMSG: 0, or -1 with e set to the agent's error. */
+int	ctl_reply_error(const void *payload, size_t len, struct ipp_err *e);
+
+const char *ctl_type_name(uint16_t type);
+
+#endif

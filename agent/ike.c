@@ -1,0 +1,242 @@
+/* agent_ike: start, feed and restart the IKE module. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include "agent/ike.h"
+#include "agent/ike_plan.h"
+#include "agent/log.h"
+
+static int
+ike_listen(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	mode_t old;
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_err("iked_socket %s: longer than %zu bytes", path, sizeof(sun.sun_path) - 1);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0)
+		return log_err("iked_socket: %s", strerror(errno)), -1;
+	unlink(path);
+	old = umask(077);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, 4) < 0) {
+		umask(old);
+		log_err("iked_socket %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	return fd;
+}
+
+static uint64_t
+ike_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+ike_spawn(struct agent_ike *k)
+{
+	sigset_t all;
+	pid_t pid;
+
+	if ((pid = fork()) < 0) {
+		log_err("cannot start IKE module %s: fork: %s", k->prog, strerror(errno));
+		k->restart_at_ms = ike_now_ms() + k->backoff_s * 1000ull;
+		return;
+	}
+	if (pid == 0) {
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		execl(k->prog, k->prog, "-d", "-S", k->sockpath, (char *)NULL);
+		fprintf(stderr, "ipsecpold: cannot run IKE module %s: %s\n", k->prog,
+		    strerror(errno));
+		_exit(127);
+	}
+	k->pid = pid;
+	k->started_ms = ike_now_ms();
+	k->restart_at_ms = 0;
+	log_notice("started IKE module %s (pid %d)", k->prog, (int)pid);
+}
+
+int
+agent_ike_start(struct agent_ike *k, const char *prog, const char *sockpath)
+{
+	memset(k, 0, sizeof(*k));
+	k->lfd = k->cfd = -1;
+	k->backoff_s = AGENT_IKE_BACKOFF_MIN_S;
+	k->prog = prog;
+	k->sockpath = sockpath;
+	if (prog == NULL) {
+		log_notice("no IKE module configured (iked = none): negotiate rules will not "
+		    "get SAs");
+		return 0;
+	}
+	if ((k->lfd = ike_listen(sockpath)) < 0)
+		return -1;
+	ike_spawn(k);
+	return 0;
+}
+
+static void
+ike_drop_conn(struct agent_ike *k)
+{
+	if (k->cfd >= 0)
+		close(k->cfd);
+	k->cfd = -1;
+}
+
+void
+agent_ike_reap(struct agent_ike *k, uint64_t now_ms)
+{
+	uint64_t ran;
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid != k->pid)
+			continue;
+		ran = now_ms - k->started_ms;
+		if (ran >= AGENT_IKE_STABLE_S * 1000ull)
+			k->backoff_s = AGENT_IKE_BACKOFF_MIN_S;
+		k->pid = 0;
+		ike_drop_conn(k);
+		k->restart_at_ms = now_ms + k->backoff_s * 1000ull;
+		if (WIFSIGNALED(status))
+			log_err("IKE module %s was killed by signal %d after %llu.%03llu s; "
+			    "restarting in %u s", k->prog, WTERMSIG(status),
+			    (unsigned long long)ran / 1000, (unsigned long long)ran % 1000,
+			    k->backoff_s);
+		else
+			log_err("IKE module %s exited with status %d after %llu.%03llu s; "
+			    "restarting in %u s", k->prog, WEXITSTATUS(status),
+			    (unsigned long long)ran / 1000, (unsigned long long)ran % 1000,
+			    k->backoff_s);
+		k->backoff_s = k->backoff_s * 2 > AGENT_IKE_BACKOFF_MAX_S ?
+		    AGENT_IKE_BACKOFF_MAX_S : k->backoff_s * 2;
+	}
+}
+
+void
+agent_ike_tick(struct agent_ike *k, uint64_t now_ms)
+{
+	if (k->prog == NULL || k->pid != 0 || k->restart_at_ms == 0 || now_ms < k->restart_at_ms)
+		return;
+	k->restarts++;
+	log_notice("restarting IKE module %s (restart %u)", k->prog, k->restarts);
+	ike_spawn(k);
+}
+
+int
+agent_ike_timeout(const struct agent_ike *k, uint64_t now_ms)
+{
+	if (k->prog == NULL || k->pid != 0 || k->restart_at_ms == 0)
+		return -1;
+	return k->restart_at_ms <= now_ms ? 0 : (int)(k->restart_at_ms - now_ms);
+}
+
+static int
+ike_send_one(const struct ctl_msg *m, void *arg)
+{
+	int fd = *(int *)arg;
+	ssize_t n;
+
+	do
+		n = send(fd, m->buf, m->len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)m->len ? 0 : -1;
+}
+
+void
+agent_ike_send_plan(struct agent_ike *k, const struct ipp_compiled *c)
+{
+	size_t n = 0;
+
+	if (k->cfd < 0)
+		return;
+	k->gen++;
+	for (size_t i = 0; c != NULL && i < c->nrules; i++)
+		n += c->rules[i].reqid != 0;
+	if (ike_plan_emit(c, k->gen, ike_send_one, &k->cfd) != 0) {
+		log_err("cannot send the IKE plan to the IKE module: %s; dropping the "
+		    "connection", strerror(errno));
+		ike_drop_conn(k);
+		return;
+	}
+	log_info("sent IKE plan %u (%zu negotiate rules) to the IKE module", k->gen, n);
+}
+
+void
+agent_ike_accept(struct agent_ike *k, const struct ipp_compiled *c)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+	struct timeval tv = { .tv_sec = 5 };
+	int fd;
+
+	if ((fd = accept4(k->lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
+		return;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 ||
+	    (cr.pid != k->pid && cr.uid != 0)) {
+		log_warn("refused a connection on the IKE socket from pid %d uid %d: not the "
+		    "IKE module we started", (int)cr.pid, (int)cr.uid);
+		close(fd);
+		return;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	ike_drop_conn(k);
+	k->cfd = fd;
+	log_info("IKE module connected (pid %d)", (int)cr.pid);
+	agent_ike_send_plan(k, c);
+}
+
+void
+agent_ike_input(struct agent_ike *k)
+{
+	char buf[256];
+	ssize_t n;
+
+	/* The module sends nothing yet; what comes is drained, EOF closes. */
+	n = recv(k->cfd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		ike_drop_conn(k);
+}
+
+void
+agent_ike_stop(struct agent_ike *k)
+{
+	ike_drop_conn(k);
+	if (k->pid > 0) {
+		kill(k->pid, SIGTERM);
+		for (int i = 0; i < 20 && waitpid(k->pid, NULL, WNOHANG) == 0; i++)
+			usleep(100000);
+		if (waitpid(k->pid, NULL, WNOHANG) == 0) {
+			kill(k->pid, SIGKILL);
+			waitpid(k->pid, NULL, 0);
+		}
+		log_info("stopped IKE module (pid %d)", (int)k->pid);
+		k->pid = 0;
+	}
+	if (k->lfd >= 0) {
+		close(k->lfd);
+		unlink(k->sockpath);
+		k->lfd = -1;
+	}
+}

@@ -1,0 +1,47 @@
+/*
+ * agent_ike: supervision of the IKE module.  The agent listens on iked_socket, starts
+ * `iked -d -S iked_socket`, and when the module connects (its pid checked with
+ * SO_PEERCRED) sends it the IKE plan (ike_plan.h); every new plan is sent again.  When the
+ * module exits it is restarted after 1 s, doubling to 60 s; a run of AGENT_IKE_STABLE_S
+ * resets the delay.  Every exit and restart is logged.
+ */
+#ifndef IPP_AGENT_IKE_H
+#define IPP_AGENT_IKE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "agent/compile.h"
+
+#define AGENT_IKE_BACKOFF_MIN_S	1
+#define AGENT_IKE_BACKOFF_MAX_S	60
+#define AGENT_IKE_STABLE_S	60
+
+struct agent_ike {
+	const char	*prog;		/* NULL: no IKE module */
+	const char	*sockpath;
+	int		lfd, cfd;
+	pid_t		pid;
+	uint64_t	started_ms;	/* monotonic */
+	uint64_t	restart_at_ms;	/* 0: none pending */
+	unsigned	backoff_s;
+	uint32_t	restarts;
+	uint32_t	gen;		/* plan generation */
+};
+
+int	agent_ike_start(struct agent_ike *k, const char *prog, const char *sockpath);
+/* After SIGCHLD: reaps the module if it exited and schedules its restart. */
+void	agent_ike_reap(struct agent_ike *k, uint64_t now_ms);
+/* Restarts the module when its time has come. */
+void	agent_ike_tick(struct agent_ike *k, uint64_t now_ms);
+/* The module connected (lfd readable): accept it and send plan c (may be NULL). */
+void	agent_ike_accept(struct agent_ike *k, const struct ipp_compiled *c);
+/* The connection is readable or hung up. */
+void	agent_ike_input(struct agent_ike *k);
+void	agent_ike_send_plan(struct agent_ike *k, const struct ipp_compiled *c);
+/* Milliseconds until the next restart, or -1. */
+int	agent_ike_timeout(const struct agent_ike *k, uint64_t now_ms);
+void	agent_ike_stop(struct agent_ike *k);
+
+#endif
