@@ -86,7 +86,9 @@ struct xfrm_tmpl {
 	bool		optional;	/* traffic without this SA is accepted (inbound) */
 	uint16_t	family;		/* of the endpoints; 0 = the previous template's
 					 * (the selector's for the first) */
-	xfrm_address_t	saddr;		/* tunnel endpoints; zero = any (transport) */
+	xfrm_address_t	saddr;		/* tunnel endpoints; zero = any (transport; for a
+					 * tunnel, the kernel picks the local end, and
+					 * inbound any peer matches) */
 	xfrm_address_t	daddr;
 	uint32_t	spi;		/* 0 = any */
 	uint32_t	reqid;		/* 0 = any */

@@ -187,7 +187,10 @@ xfrm_attr_tmpl_check(const struct xfrm_tmpl *t, uint8_t dir, uint16_t *prev)
 		break;
 	case XFRM_MODE_TUNNEL:
 	case XFRM_MODE_BEET:
-		if (xfrm_attr_addr_zero(&t->saddr) || xfrm_attr_addr_zero(&t->daddr))
+		/* A zero local end is a wildcard: the kernel picks the source address by
+		 * route when it resolves an outbound template.  The remote end of an
+		 * outbound tunnel must be known; inbound, zero matches any peer. */
+		if (dir == XFRM_POLICY_OUT && xfrm_attr_addr_zero(&t->daddr))
 			return -EINVAL;
 		if (t->optional && dir == XFRM_POLICY_OUT)
 			return -EINVAL;

@@ -38,6 +38,8 @@ expect_err "a port without a protocol is refused" -22 \
 	policy-add --src 10.1.0.3 --dst 10.1.0.4 --dport 80 --dir out
 expect_err "a port outside its mask is refused" -22 \
 	policy-add --src 10.1.0.3 --dst 10.1.0.4 --proto tcp --dport 81 --dport-mask 0xff00 --dir out
+expect_err "an outbound tunnel without a remote end is refused" -22 \
+	policy-add --src 10.1.0.5 --dst 10.1.0.6 --dir out --tmpl esp:tunnel:1:192.0.2.1-0.0.0.0
 expect_err "an optional tunnel on an outbound policy is refused" -22 \
 	policy-add --src 10.1.0.3 --dst 10.1.0.4 --dir out --tmpl esp:tunnel:1:192.0.2.1-192.0.2.2:optional
 expect_err "an index of another direction is refused" -22 \

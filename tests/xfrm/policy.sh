@@ -51,6 +51,12 @@ ip_has "three templates, optional tunnel, in" "src 10.9.0.0/24 dst 10.8.0.0/24" 
 	"tmpl src 192.0.2.2 dst 192.0.2.1 proto esp reqid 2 mode tunnel level use" \
 	"proto comp reqid 3 mode transport"
 
+# The local end of a tunnel may be left to the kernel (it picks it by route).
+X policy-add --src 10.8.1.0/24 --dst 10.9.1.0/24 --dir out \
+	--tmpl esp:tunnel:8:0.0.0.0-192.0.2.2
+ip_has "ESP tunnel template with a wildcard local end" "src 10.8.1.0/24 dst 10.9.1.0/24" \
+	"tmpl src 0.0.0.0 dst 192.0.2.2 proto esp reqid 8 mode tunnel"
+
 X policy-add --src 2001:db8::1 --dst 2001:db8::2 --dir out \
 	--tmpl esp:tunnel:4:2001:db8:ffff::1-2001:db8:ffff::2
 ip_has "v6 tunnel template" "src 2001:db8::1/128 dst 2001:db8::2/128" \
@@ -66,7 +72,7 @@ IPS=-s ip_has "an index chosen by the caller" "src 10.11.0.1/32 dst 10.11.0.2/32
 
 tap_check "library and iproute2 count the same policies" \
 	test "$(X policy-dump | wc -l)" -eq "$(ip_count)"
-tap_check "13 policies in all" test "$(ip_count)" -eq 13
+tap_check "14 policies in all" test "$(ip_count)" -eq 14
 
 # ---- written by iproute2, read by the library
 
