@@ -274,8 +274,8 @@ static const struct ipp_stcmd cmds[] = {
 	    "delete a policy and its rules (name=all: every policy)" },
 	{ "set", "defaultrule", defrule_tags, IPP_NELEM(defrule_tags), IPP_STCMD_WRITE,
 	    set_defaultrule, "change a policy's default response rule" },
-	{ "set", "store", store_tags, IPP_NELEM(store_tags), IPP_STCMD_NOSTORE, set_store,
-	    "select the store (only location=local is available)" },
+	{ "set", "store", store_tags, IPP_NELEM(store_tags), IPP_STCMD_WRITE, set_store,
+	    "use the local store (created with the examples if missing)" },
 	{ "delete", "all", NULL, 0, IPP_STCMD_WRITE, delete_all,
 	    "delete every policy, filter list and filter action" },
 };
