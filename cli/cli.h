@@ -41,7 +41,7 @@ struct ipp_cli {
 enum ipp_stcmd_mode {
 	IPP_STCMD_READ = 0,	/* reads the store (show) */
 	IPP_STCMD_WRITE,	/* changes the store, in one transaction */
-	IPP_STCMD_NOSTORE,	/* opens no store itself (set store, importpolicy) */
+	IPP_STCMD_NOSTORE,	/* needs no store (show gpoassignedpolicy) */
 };
 
 struct ipp_stcmd {
@@ -98,9 +98,8 @@ bool ipp_st_is_all(const char *s);
 int ipp_st_guid(char guid[IPP_GUID_SIZE], const char *s, struct ipp_err *e);
 /* The auth tags kerberos=, psk=, rootca= in command-line order into v and n (replacing
  * them when any is given); *given says whether one was.  0 or exit code with e set. */
-int ipp_st_auth(const struct ipp_nargs *a, const struct ipp_nargs_tag *tags, size_t kerb,
-    size_t psk, size_t rootca, struct ipp_auth **v, size_t *n, bool *given,
-    struct ipp_err *e);
+int ipp_st_auth(const struct ipp_nargs *a, size_t kerb, size_t psk, size_t rootca,
+    struct ipp_auth **v, size_t *n, bool *given, struct ipp_err *e);
 /* A qmsecmethods= value: the netsh form, with ipsecpol's PFS suffix accepted; BLOCK,
  * PASS and INPASS refused. */
 int ipp_st_qmsec(const char *text, struct ipp_qm_offer **v, size_t *n, struct ipp_err *e);

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/exe.h"
+#include "cli/lex.h"
 #include "cli/mmspec.h"
 
 static char *
@@ -256,14 +257,16 @@ remove_all(struct ipp_cli *c, const struct ipp_exe *x, struct ipp_err *e)
 {
 	struct ipp_policy_tree t;
 	struct ipp_err ge = { 0 };
+	char s1[IPP_LEX_SHOWLEN], s2[IPP_LEX_SHOWLEN];
 	int rc = 0;
 
+	ipp_lex_show(x->policy, strlen(x->policy), s1);
 	if (ipp_store_policy_get(c->st, x->policy, &t, &ge) == -1) {
 		if (ge.code != IPP_E_NOENT) {
 			*e = ge;
 			return -1;
 		}
-		ipp_cli_note(c, "policy '%s' does not exist; nothing to delete", x->policy);
+		ipp_cli_note(c, "policy '%s' does not exist; nothing to delete", s1);
 		return 0;
 	}
 	for (size_t i = 0; rc == 0 && i < t.policy.nrules; i++) {
@@ -289,8 +292,8 @@ remove_all(struct ipp_cli *c, const struct ipp_exe *x, struct ipp_err *e)
 		for (size_t i = 0; i < t.policy.nrules; i++)
 			found |= strcmp(x->rules[j], t.policy.rules[i].name) == 0;
 		if (!found)
-			rc = ipp_errf(e, IPP_E_NOENT, "-o: policy '%s' has no rule '%s'",
-			    x->policy, x->rules[j]);
+			rc = ipp_errf(e, IPP_E_NOENT, "-o: policy '%s' has no rule '%s'", s1,
+			    ipp_lex_show(x->rules[j], strlen(x->rules[j]), s2));
 	}
 	ipp_policy_tree_clear(&t);
 	if (rc == 0 && x->nrules == 0)
@@ -367,8 +370,8 @@ static_mode(struct ipp_cli *c, struct ipp_exe *x, struct ipp_err *e)
 	int rc;
 
 	if (strncasecmp(x->w, "DS", 2) == 0 && (x->w[2] == '\0' || x->w[2] == ':')) {
-		ipp_errf(e, IPP_E_UNSUPP, "-w %s: the directory store is not available yet; "
-		    "use -w REG for the local store", x->w);
+		ipp_errf(e, IPP_E_UNSUPP, "-w %.64s: the directory store is not available yet; "
+		    "use -w REG for the local store", x->w[2] == '\0' ? "DS" : "DS:DOMAIN");
 		return IPP_EXIT_UNSUPP;
 	}
 	if (strcasecmp(x->w, "REG") != 0)
@@ -384,11 +387,12 @@ int
 ipp_exe_run(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
 {
 	struct ipp_exe x = { 0 };
+	char shown[IPP_LEX_SHOWLEN];
 	int rc;
 
 	if (argc > 0 && strncmp(argv[0], "\\\\", 2) == 0) {
 		ipp_errf(e, IPP_E_UNSUPP, "'%s': remote computers are not supported; run "
-		    "ipsecpol on that computer", argv[0]);
+		    "ipsecpol on that computer", ipp_lex_show(argv[0], strlen(argv[0]), shown));
 		return IPP_EXIT_UNSUPP;
 	}
 	for (int i = 0; i < argc; i++)

@@ -169,15 +169,21 @@ unknown(const char *s, struct ipp_err *e)
 int
 ipp_exe_parse(struct ipp_exe *x, int argc, char **argv, struct ipp_err *e)
 {
+	char shown[IPP_LEX_SHOWLEN];
+
 	ipp_negpol_init(&x->neg);
 	for (int i = 0; i < argc; i++) {
 		const struct flag *f = flag_find(argv[i]);
 		int n = 0;
 
-		if (f == NULL)
-			return is_flag(argv[i]) ? unknown(argv[i], e) : (ipp_errf(e, IPP_E_INVAL,
-			    "'%s' follows no option that takes it (filterspecs follow -f)",
-			    argv[i]), IPP_EXIT_USAGE);
+		if (f == NULL && is_flag(argv[i]))
+			return unknown(argv[i], e);
+		if (f == NULL) {
+			ipp_lex_show(argv[i], strlen(argv[i]), shown);
+			ipp_errf(e, IPP_E_INVAL, "'%s' follows no option that takes it "
+			    "(filterspecs follow -f)", shown);
+			return IPP_EXIT_USAGE;
+		}
 		if (f->arity == NONE) {
 			if (f->set(x, NULL, e) == -1)
 				return IPP_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/lex.h"
 
 #define DEFAULT_STORE	IPP_STATEDIR "/local.db"
 #define DEFAULT_SOCKET	IPP_RUNDIR "/ipsecpold.sock"
@@ -71,8 +72,11 @@ options(struct ipp_cli *c, int argc, char **argv, int *rc, struct ipp_err *e)
 			*rc = IPP_EXIT_OK;
 			return -1;
 		} else {
+			char shown[IPP_LEX_SHOWLEN];
+
 			ipp_errf(e, IPP_E_INVAL, "option '%s' is unknown or lacks its value "
-			    "(--store PATH, --json, --show-secrets, --empty, --help)", o);
+			    "(--store PATH, --json, --show-secrets, --empty, --help)",
+			    ipp_lex_show(o, strlen(o), shown));
 			*rc = IPP_EXIT_USAGE;
 			return -1;
 		}
@@ -94,6 +98,7 @@ static int
 dispatch(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
 {
 	const char *cmd = argv[0];
+	char shown[IPP_LEX_SHOWLEN];
 
 	if (strcmp(cmd, "static") == 0)
 		return ipp_static_run(c, argc - 1, argv + 1, e);
@@ -108,7 +113,8 @@ dispatch(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
 	if (cmd[0] == '-' || strncmp(cmd, "\\\\", 2) == 0)
 		return ipp_exe_run(c, argc, argv, e);
 	ipp_errf(e, IPP_E_INVAL, "command '%s' is unknown (expected static, status, help, "
-	    "complete-bash or ipsecpol.exe options such as -w REG)", cmd);
+	    "complete-bash or ipsecpol.exe options such as -w REG)",
+	    ipp_lex_show(cmd, strlen(cmd), shown));
 	return IPP_EXIT_USAGE;
 }
 

@@ -50,14 +50,12 @@ ipp_st_guid(char guid[IPP_GUID_SIZE], const char *s, struct ipp_err *e)
 }
 
 int
-ipp_st_auth(const struct ipp_nargs *a, const struct ipp_nargs_tag *tags, size_t kerb,
-    size_t psk, size_t rootca, struct ipp_auth **v, size_t *n, bool *given,
-    struct ipp_err *e)
+ipp_st_auth(const struct ipp_nargs *a, size_t kerb, size_t psk, size_t rootca,
+    struct ipp_auth **v, size_t *n, bool *given, struct ipp_err *e)
 {
 	struct ipp_authlist l = { 0 };
 	int rc = 0;
 
-	(void)tags;
 	*given = false;
 	for (size_t i = 0; rc == 0 && i < a->n; i++) {
 		const struct ipp_nargs_val *x = &a->v[i];

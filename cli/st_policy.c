@@ -240,7 +240,7 @@ set_defaultrule(struct ipp_cli *c, const struct ipp_nargs *a, struct ipp_err *e)
 	}
 	if ((v = ipp_nargs_get(a, R_QMPFS)) != NULL)
 		qmpfs_apply(d->offers, d->noffers, v->b);
-	if ((rc = ipp_st_auth(a, defrule_tags, R_KERB, R_PSK, R_ROOTCA, &d->auth, &d->nauth,
+	if ((rc = ipp_st_auth(a, R_KERB, R_PSK, R_ROOTCA, &d->auth, &d->nauth,
 	    &given, e)) != IPP_EXIT_OK)
 		goto out;
 	rc = ipp_store_policy_update(c->st, policy, &t.policy, e) == 0 ? IPP_EXIT_OK :

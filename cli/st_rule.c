@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "cli/lex.h"
 
 /* In the order of enum ipp_conntype. */
 static const char *const conntypes[] = { "all", "lan", "dialup", NULL };
@@ -54,8 +55,7 @@ tunnel_of(struct ipp_addr *t, const char *s, struct ipp_err *e)
 }
 
 static int
-rule_settings(struct ipp_rule *r, const struct ipp_nargs *a, const struct ipp_nargs_tag *tags,
-    struct ipp_err *e)
+rule_settings(struct ipp_rule *r, const struct ipp_nargs *a, struct ipp_err *e)
 {
 	const struct ipp_nargs_val *v;
 	bool given;
@@ -73,7 +73,7 @@ rule_settings(struct ipp_rule *r, const struct ipp_nargs *a, const struct ipp_na
 		r->conntype = (enum ipp_conntype)v->choice;
 	if ((v = ipp_nargs_get(a, R_ACTIVATE)) != NULL)
 		r->active = v->b;
-	if (ipp_st_auth(a, tags, R_KERB, R_PSK, R_ROOTCA, &r->auth, &r->nauth, &given, e) !=
+	if (ipp_st_auth(a, R_KERB, R_PSK, R_ROOTCA, &r->auth, &r->nauth, &given, e) !=
 	    IPP_EXIT_OK)
 		return -1;
 	return 0;
@@ -88,7 +88,7 @@ add_rule(struct ipp_cli *c, const struct ipp_nargs *a, struct ipp_err *e)
 	ipp_rule_init(&r);
 	if (ipp_st_dup(&r.name, ipp_st_str(a, R_NAME), e) == -1 ||
 	    ipp_st_guid(r.guid, ipp_st_str(a, R_GUID), e) == -1 ||
-	    rule_settings(&r, a, add_tags, e) == -1 ||
+	    rule_settings(&r, a, e) == -1 ||
 	    ipp_store_rule_create(c->st, ipp_st_str(a, R_POLICY), &r, e) == -1)
 		rc = ipp_cli_exit(e);
 	ipp_rule_clear(&r);
@@ -112,6 +112,7 @@ set_rule(struct ipp_cli *c, const struct ipp_nargs *a, struct ipp_err *e)
 	const char *policy = ipp_st_str(a, R_POLICY), *key = ipp_st_str(a, R_NAME);
 	struct ipp_policy_tree t;
 	struct ipp_rule *r;
+	char shown[IPP_LEX_SHOWLEN];
 	int rc = IPP_EXIT_OK;
 
 	if (key == NULL && (key = ipp_st_str(a, R_GUID)) == NULL) {
@@ -121,9 +122,10 @@ set_rule(struct ipp_cli *c, const struct ipp_nargs *a, struct ipp_err *e)
 	if (ipp_store_policy_get(c->st, policy, &t, e) == -1)
 		return ipp_cli_exit(e);
 	if ((r = rule_find(&t, key)) == NULL) {
-		ipp_errf(e, IPP_E_NOENT, "policy '%s' has no rule '%s'", t.policy.name, key);
+		ipp_errf(e, IPP_E_NOENT, "policy '%s' has no rule '%s'", t.policy.name,
+		    ipp_lex_show(key, strlen(key), shown));
 		rc = IPP_EXIT_ERROR;
-	} else if (rule_settings(r, a, set_tags, e) == -1 ||
+	} else if (rule_settings(r, a, e) == -1 ||
 	    (ipp_nargs_get(a, R_NEWNAME) != NULL &&
 	    ipp_st_dup(&r->name, ipp_st_str(a, R_NEWNAME), e) == -1) ||
 	    ipp_store_rule_update(c->st, policy, key, r, e) == -1)

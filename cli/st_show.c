@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "cli/cli.h"
+#include "cli/lex.h"
 #include "cli/show_json.h"
 #include "cli/show_text.h"
 
@@ -168,6 +169,7 @@ names_by_rule(struct ipp_cli *c, const char *rule, bool lists, struct ipp_names 
     struct ipp_err *e)
 {
 	struct ipp_names pols = { 0 };
+	char shown[IPP_LEX_SHOWLEN];
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -186,7 +188,8 @@ names_by_rule(struct ipp_cli *c, const char *rule, bool lists, struct ipp_names 
 	}
 	ipp_names_free(&pols);
 	if (rc == 0 && out->n == 0)
-		rc = ipp_errf(e, IPP_E_NOENT, "no policy has a rule '%s'", rule);
+		rc = ipp_errf(e, IPP_E_NOENT, "no policy has a rule '%s'",
+		    ipp_lex_show(rule, strlen(rule), shown));
 	if (rc == -1)
 		ipp_names_free(out);
 	return rc;
@@ -303,6 +306,7 @@ show_rules(struct ipp_cli *c, const struct ipp_nargs *a, struct ipp_policy_tree 
 {
 	struct ipp_show_opts o = view(c, a, R_LEVEL, R_FORMAT);
 	const char *key = ipp_st_str(a, R_NAME);
+	char text[IPP_LEX_SHOWLEN];
 	size_t shown = 0;
 
 	if (key == NULL)
@@ -329,7 +333,7 @@ show_rules(struct ipp_cli *c, const struct ipp_nargs *a, struct ipp_policy_tree 
 	}
 	if (shown == 0 && key != NULL && !ipp_st_is_all(key))
 		return ipp_errf(e, IPP_E_NOENT, "policy '%s' has no rule '%s'", t->policy.name,
-		    key);
+		    ipp_lex_show(key, strlen(key), text));
 	return 0;
 }
 
