@@ -24,7 +24,9 @@ cli_ipsecpol_SOURCES = cli/ipsecpol.c
 cli_ipsecpol_LDADD = cli/libippcli.la store/libippstore.la
 # Bash completion is a product of the build: the program writes it from its table.
 bashcompdir = $(datadir)/bash-completion/completions
-bashcomp_DATA = cli/ipsecpol.bash
-cli/ipsecpol.bash: cli/ipsecpol$(EXEEXT)
-	$(AM_V_GEN)cli/ipsecpol$(EXEEXT) complete-bash > $@.tmp && mv $@.tmp $@
-CLEANFILES += cli/ipsecpol.bash
+# bash-completion loads it by the command's name, hence a directory of its own.
+bashcomp_DATA = cli/bash-completion/ipsecpol
+cli/bash-completion/ipsecpol: cli/ipsecpol$(EXEEXT)
+	$(AM_V_GEN)$(MKDIR_P) cli/bash-completion && \
+	    cli/ipsecpol$(EXEEXT) complete-bash > $@.tmp && mv $@.tmp $@
+CLEANFILES += cli/bash-completion/ipsecpol
