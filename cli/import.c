@@ -1,4 +1,5 @@
-/* ipp_import: runs a script of "ipsecpol static" lines, as exportpolicy writes them. */
+/* ipp_import: runs a script of "ipsecpol static" lines, as exportpolicy writes them.  A
+ * failure names the line where the failing command starts. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -47,6 +48,37 @@ one_line(struct ipp_cli *c, const char *line, struct ipp_err *e)
 	return rc;
 }
 
+/*
+ * The length of the command at text: up to a newline outside double quotes, so that a
+ * quoted value may hold newlines (descriptions may).  Quotes follow ipp_nargs_split's
+ * rule: n backslashes before '"' escape it when n is odd.  *lines counts the newlines.
+ */
+static size_t
+command_len(const char *text, size_t len, size_t *lines)
+{
+	size_t i, bs = 0, lead = 0;
+	bool quoted = false, comment;
+
+	*lines = 0;
+	while (lead < len && (text[lead] == ' ' || text[lead] == '\t' || text[lead] == '\r'))
+		lead++;
+	/* A comment is one line, whatever quotes it holds. */
+	comment = lead < len && text[lead] == '#';
+	for (i = 0; i < len; i++) {
+		char ch = text[i];
+
+		if (ch == '"' && bs % 2 == 0 && !comment)
+			quoted = !quoted;
+		bs = ch == '\\' ? bs + 1 : 0;
+		if (ch == '\n') {
+			if (!quoted)
+				break;
+			(*lines)++;
+		}
+	}
+	return i;
+}
+
 int
 ipp_import_text(struct ipp_cli *c, const char *name, const char *text, size_t len,
     struct ipp_err *e)
@@ -60,8 +92,7 @@ ipp_import_text(struct ipp_cli *c, const char *name, const char *text, size_t le
 		return IPP_EXIT_ERROR;
 	}
 	while (rc == IPP_EXIT_OK && at < len) {
-		const char *nl = memchr(text + at, '\n', len - at);
-		size_t n = nl != NULL ? (size_t)(nl - (text + at)) : len - at;
+		size_t inner, n = command_len(text + at, len - at, &inner);
 
 		lineno++;
 		if (n >= IMPORT_LINE_MAX) {
@@ -78,6 +109,7 @@ ipp_import_text(struct ipp_cli *c, const char *name, const char *text, size_t le
 		}
 		if (rc != IPP_EXIT_OK)
 			ipp_err_prefix(e, "%s:%zu", name, lineno);
+		lineno += inner;
 		at += n + 1;
 	}
 	explicit_bzero(line, IMPORT_LINE_MAX);

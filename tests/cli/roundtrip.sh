@@ -73,4 +73,13 @@ jcheck "and they made their objects" '([.filterlists[].name] | index("FromNetsh"
 	--store "$T/atomic.db" static show all
 printf 'static add filterlist name=x\n' > "$T/noprefix.txt"
 expect_rc 2 "a line without 'ipsecpol static' is refused" ipp --store "$T/atomic.db" static importpolicy file="$T/noprefix.txt"
+
+# Descriptions may hold newlines, tabs, quotes and backslashes: quoted values span lines.
+rm -f "$T/nl.db" "$T/nl2.db"
+ipp --store "$T/nl.db" --empty static add filterlist name=nl description="$(printf 'one\ntwo\tthree \\"q\\" \\ end')"
+roundtrip newline "$T/nl.db"
+printf '# a "quote in a comment\nipsecpol static add filterlist name=a description="x\ny"\n\nipsecpol static add policy name=""\n' > "$T/lines.txt"
+out=$(ipp --store "$T/nl2.db" --empty static importpolicy file="$T/lines.txt" 2>&1)
+case $out in *"lines.txt:5: policy name is empty"*) tap_ok "line numbers count the lines inside quoted values";;
+*) tap_fail "line numbers with quoted newlines"; tap_diag "$out";; esac
 tap_done
