@@ -16,8 +16,12 @@ writer=$!
 tap_cleanup "kill $writer"
 exec 3> "$fifo"
 echo "BEGIN IMMEDIATE; UPDATE policy SET name = 'Uncommitted' WHERE name = 'Watched';" >&3
-echo "SELECT 1;" >&3
-sleep 1
+# Wait until the writer really holds its lock (a second writer is refused).
+i=0
+while sqlite3 "$IPSECPOL_STORE" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1 && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+[ $i -lt 100 ] && tap_ok "another process holds an open write transaction" || tap_fail "the writer never took its lock"
 jcheck "while another process's transaction is open, show sees the committed name" \
 	'[.policies[].name] | (index("Watched") != null) and (index("Uncommitted") == null)' static show policy all
 echo "COMMIT;" >&3
