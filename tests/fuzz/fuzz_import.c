@@ -12,11 +12,17 @@
 #include "cli/cli.h"
 
 static struct ipp_cli cli;
+static char path[] = "/tmp/fuzz_import.XXXXXX";
+
+static void
+remove_store(void)
+{
+	unlink(path);
+}
 
 static int
 setup(void)
 {
-	static char path[] = "/tmp/fuzz_import.XXXXXX";
 	struct ipp_store_opts o = { .flags = IPP_STORE_CREATE };
 	struct ipp_err e = { 0 };
 	int fd = mkstemp(path);
@@ -25,6 +31,7 @@ setup(void)
 		return -1;
 	close(fd);
 	unlink(path);
+	atexit(remove_store);
 	cli.store_path = path;
 	cli.socket_path = "/nonexistent/fuzz.sock";
 	if ((cli.out = fopen("/dev/null", "w")) == NULL ||
