@@ -11,6 +11,8 @@
 
 #include "cli/cli.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 static struct ipp_cli cli;
 static char path[] = "/tmp/fuzz_import.XXXXXX";
 
