@@ -13,10 +13,3 @@ tests_fuzz_fuzz_import_SOURCES = tests/fuzz/fuzz_import.c
 tests_fuzz_fuzz_import_LDADD = cli/libippcli.la store/libippstore.la
 tests_fuzz_fuzz_import_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
-# fuzz_grammars: filterspec, negotiation, auth and main-mode lists, netsh line splitting.
-if ENABLE_FUZZER
-noinst_PROGRAMS += tests/fuzz/fuzz_grammars
-tests_fuzz_fuzz_grammars_SOURCES = tests/fuzz/fuzz_grammars.c
-tests_fuzz_fuzz_grammars_LDADD = cli/libippcli.la store/libippstore.la
-tests_fuzz_fuzz_grammars_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
-endif
