@@ -176,6 +176,10 @@ parse_dns(struct ctx *c, struct piece a, struct ipp_addr *out)
 		return FAIL(c, "%s is neither a dotted IPv4 address nor a DNS name", show(a, b));
 	if ((out->dns = strndup(a.s, a.n)) == NULL)
 		return ipp_errf(c->e, IPP_E_NOMEM, "out of memory");
+	/* As ipp_addr_parse does: one spelling, so netsh tags and exports read back equal. */
+	for (char *p = out->dns; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
 	out->kind = IPP_ADDR_DNSNAME;
 	out->family = AF_UNSPEC;
 	return 0;

@@ -67,7 +67,7 @@ ipp_json_qm_offer(const struct ipp_qm_offer *o)
 	bool ah = o->proto != IPP_QM_ESP, esp = o->proto != IPP_QM_AH;
 	char text[IPP_FMT_OFFER_MAX];
 
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:i, s:i, s:b, s:i, s:b}",
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:I, s:I, s:b, s:i, s:b}",
 	    "text", ipp_fmt_qm_offer(o, text, sizeof(text)),
 	    "proto", protos[o->proto <= IPP_QM_AH_ESP ? o->proto : 0],
 	    "ah_hash", ah ? json_string(ipp_hash_name(o->ah_hash)) : json_null(),
@@ -163,7 +163,7 @@ mm_json(const struct ipp_mm *mm)
 			return NULL;
 		}
 	}
-	return json_pack("{s:i, s:i, s:b, s:o}", "lifetime_min", (json_int_t)mm->lifetime_min,
+	return json_pack("{s:I, s:I, s:b, s:o}", "lifetime_min", (json_int_t)mm->lifetime_min,
 	    "qm_per_mm", (json_int_t)mm->qm_per_mm, "pfs", mm->pfs, "offers", offers);
 }
 
@@ -177,7 +177,7 @@ ipp_json_policy(const struct ipp_policy *p, bool secrets)
 			json_decref(rules);
 			return NULL;
 		}
-	return json_pack("{s:s, s:s, s:o, s:b, s:i, s:o, s:o, s:{s:b, s:o, s:o}, s:o}",
+	return json_pack("{s:s, s:s, s:o, s:b, s:I, s:o, s:o, s:{s:b, s:o, s:o}, s:o}",
 	    "name", p->name, "guid", p->guid, "description", str_or_null(p->description),
 	    "assigned", p->assigned, "polling_interval_min", (json_int_t)p->poll_min,
 	    "changed", time_json(p->changed), "main_mode", mm_json(&p->mm),

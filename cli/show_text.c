@@ -135,15 +135,15 @@ policy_head(FILE *out, const struct ipp_policy *p, const struct ipp_show_opts *o
 		    ipp_mm_offer_is_legacy(&p->mm.offers[i]) ? LEGACY_MARK : "");
 }
 
-static void
-defrule(FILE *out, const struct ipp_defrule *d, const struct ipp_show_opts *o)
+void
+ipp_show_defrule(FILE *out, const struct ipp_defrule *d, bool secrets)
 {
 	fprintf(out, "Default Response Rule:\n");
 	field(out, 2, "Active", ipp_fmt_bool(d->active));
 	fprintf(out, "  Security Methods:\n");
 	offers(out, 4, d->offers, d->noffers);
 	fprintf(out, "  Authentication Methods:\n");
-	auths(out, 4, d->auth, d->nauth, o->secrets);
+	auths(out, 4, d->auth, d->nauth, secrets);
 }
 
 static void
@@ -190,7 +190,7 @@ ipp_show_policy_tree(FILE *out, const struct ipp_policy_tree *t, const struct ip
 			if (o->verbose && fa != NULL)
 				ipp_show_filteraction(out, fa, o);
 		}
-		defrule(out, &p->defrule, o);
+		ipp_show_defrule(out, &p->defrule, o->secrets);
 		fputc('\n', out);
 	}
 }

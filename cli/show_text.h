@@ -20,6 +20,7 @@ void ipp_show_filterlist(FILE *out, const struct ipp_filterlist *fl,
     const struct ipp_show_opts *o);
 void ipp_show_filteraction(FILE *out, const struct ipp_filteraction *fa,
     const struct ipp_show_opts *o);
+void ipp_show_defrule(FILE *out, const struct ipp_defrule *d, bool secrets);
 void ipp_show_rule(FILE *out, const struct ipp_rule *r, const struct ipp_show_opts *o);
 
 #endif

@@ -91,6 +91,7 @@ START_TEST(test_psk_not_echoed)
 		ck_assert_msg(strstr(e.msg, "sekrit") == NULL, "%s", e.msg);
 		ck_assert_uint_eq(l.n, 0);
 	}
+	ipp_authspec_clear(&l);
 }
 END_TEST
 

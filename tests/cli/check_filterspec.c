@@ -69,7 +69,7 @@ static const struct {
 	/* DNS names */
 	{ "host1+host2::6", N, "dns:host1", "dns:host2", 6, 0, 0, true },
 	{ "0+www.example.com:80:TCP", N, "me", "dns:www.example.com", 6, 0, 80, true },
-	{ "0=mail-1.Example.ORG.", N, "me", "dns:mail-1.Example.ORG.", 0, 0, 0, false },
+	{ "0=mail-1.Example.ORG.", N, "me", "dns:mail-1.example.org.", 0, 0, 0, false },
 	{ "0+a1.2b", N, "me", "dns:a1.2b", 0, 0, 0, true },
 	/* dynamic-mode shortcuts */
 	{ "[0+*]", B, "me", "any", 0, 0, 0, true },

@@ -50,3 +50,10 @@ endif
 
 # Seeds of fuzz_ctl: a dynamic-add request and a status reply.
 EXTRA_DIST += tests/fuzz/corpus/ctl
+# fuzz_import: the import-script reader and the whole static command layer behind it.
+if ENABLE_FUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_import
+tests_fuzz_fuzz_import_SOURCES = tests/fuzz/fuzz_import.c
+tests_fuzz_fuzz_import_LDADD = cli/libippcli.la store/libippstore.la
+tests_fuzz_fuzz_import_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif

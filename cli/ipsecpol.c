@@ -1,0 +1,150 @@
+/*
+ * ipsecpol: the command line.  Global options, then either netsh-style "static" commands
+ * or ipsecpol.exe's options.  This is the only file that prints errors or exits.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/lex.h"
+
+#define DEFAULT_STORE	IPP_STATEDIR "/local.db"
+#define DEFAULT_SOCKET	IPP_RUNDIR "/ipsecpold.sock"
+
+static void
+help(FILE *out)
+{
+	fputs("usage: ipsecpol [--store PATH] [--json] [--show-secrets] [--empty] COMMAND\n"
+	    "Commands:\n"
+	    "  static VERB OBJECT [TAG=VALUE ...]   netsh-style commands on the store\n"
+	    "  -w REG -p POLICY ... | -f ...        ipsecpol.exe's options\n"
+	    "  status                               the policy agent's state\n"
+	    "  help [static|exe]                    this text, or more\n"
+	    "  complete-bash                        print the bash completion script\n"
+	    "Options:\n"
+	    "  --store PATH     the local store (default $IPSECPOL_STORE, else "
+	    DEFAULT_STORE ")\n"
+	    "  --json           show writes JSON (schema in ipsecpol(8))\n"
+	    "  --show-secrets   show preshared keys (root only)\n"
+	    "  --empty          a store created by this run starts without the examples\n"
+	    "  --version        print the version\n", out);
+}
+
+static int
+command_help(struct ipp_cli *c, int argc, char **argv)
+{
+	if (argc > 0 && strcmp(argv[0], "static") == 0)
+		ipp_static_help(c->out, NULL);
+	else if (argc > 0 && strcmp(argv[0], "exe") == 0)
+		ipp_exe_help(c->out);
+	else
+		help(c->out);
+	return IPP_EXIT_OK;
+}
+
+/* Global options; returns the index of the command, or -1 with an exit code in *rc. */
+static int
+options(struct ipp_cli *c, int argc, char **argv, int *rc, struct ipp_err *e)
+{
+	int i;
+
+	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+		const char *o = argv[i];
+
+		if (strcmp(o, "--store") == 0 && i + 1 < argc)
+			c->store_path = argv[++i];
+		else if (strncmp(o, "--store=", 8) == 0)
+			c->store_path = o + 8;
+		else if (strcmp(o, "--json") == 0)
+			c->json = true;
+		else if (strcmp(o, "--empty") == 0)
+			c->empty = true;
+		else if (strcmp(o, "--show-secrets") == 0)
+			c->secrets = true;
+		else if (strcmp(o, "--help") == 0) {
+			help(stdout);
+			*rc = IPP_EXIT_OK;
+			return -1;
+		} else if (strcmp(o, "--version") == 0) {
+			puts(PACKAGE_STRING);
+			*rc = IPP_EXIT_OK;
+			return -1;
+		} else {
+			char shown[IPP_LEX_SHOWLEN];
+
+			ipp_errf(e, IPP_E_INVAL, "option '%s' is unknown or lacks its value "
+			    "(--store PATH, --json, --show-secrets, --empty, --help)",
+			    ipp_lex_show(o, strlen(o), shown));
+			*rc = IPP_EXIT_USAGE;
+			return -1;
+		}
+	}
+	if (c->secrets && geteuid() != 0) {
+		ipp_errf(e, IPP_E_INVAL, "--show-secrets: only root may see preshared keys");
+		*rc = IPP_EXIT_PERM;
+		return -1;
+	}
+	if (*c->store_path == '\0') {
+		ipp_errf(e, IPP_E_INVAL, "--store: empty path");
+		*rc = IPP_EXIT_USAGE;
+		return -1;
+	}
+	return i;
+}
+
+static int
+dispatch(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
+{
+	const char *cmd = argv[0];
+	char shown[IPP_LEX_SHOWLEN];
+
+	if (strcmp(cmd, "static") == 0)
+		return ipp_static_run(c, argc - 1, argv + 1, e);
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "-?") == 0)
+		return command_help(c, argc - 1, argv + 1);
+	if (strcmp(cmd, "complete-bash") == 0) {
+		ipp_complete_bash(c->out);
+		return IPP_EXIT_OK;
+	}
+	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "dynamic") == 0)
+		return ipp_agent_request(c, cmd, e);
+	if (cmd[0] == '-' || strncmp(cmd, "\\\\", 2) == 0)
+		return ipp_exe_run(c, argc, argv, e);
+	ipp_errf(e, IPP_E_INVAL, "command '%s' is unknown (expected static, status, help, "
+	    "complete-bash or ipsecpol.exe options such as -w REG)",
+	    ipp_lex_show(cmd, strlen(cmd), shown));
+	return IPP_EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ipp_cli c = { .out = stdout };
+	struct ipp_err e = { 0 };
+	const char *env;
+	int i, rc = IPP_EXIT_OK;
+
+	env = getenv("IPSECPOL_STORE");
+	c.store_path = env != NULL && *env != '\0' ? env : DEFAULT_STORE;
+	env = getenv("IPSECPOL_SOCKET");
+	c.socket_path = env != NULL && *env != '\0' ? env : DEFAULT_SOCKET;
+	if ((i = options(&c, argc, argv, &rc, &e)) == -1)
+		goto out;
+	if (i == argc) {
+		help(stderr);
+		return IPP_EXIT_USAGE;
+	}
+	rc = dispatch(&c, argc - i, argv + i, &e);
+	if (fflush(stdout) == EOF && rc == IPP_EXIT_OK) {
+		ipp_errf(&e, IPP_E_STORE, "writing the output failed");
+		rc = IPP_EXIT_ERROR;
+	}
+out:
+	if (c.note[0] != '\0')
+		fprintf(stderr, "ipsecpol: warning: %s\n", c.note);
+	if (rc != IPP_EXIT_OK)
+		fprintf(stderr, "ipsecpol: %s\n", e.msg[0] ? e.msg : "failed");
+	return rc;
+}
