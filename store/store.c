@@ -314,6 +314,12 @@ loaded_check(struct ipp_store *st, int rc, int valid, const char *what, const ch
 
 /* ---- listing ---- */
 
+static const char *const kind_names[] = {
+	[IPP_OBJ_POLICY] = "policy",
+	[IPP_OBJ_FILTERLIST] = "filter list",
+	[IPP_OBJ_FILTERACTION] = "filter action",
+};
+
 static int
 list_kind(struct ipp_store *st, enum ipp_objkind kind, struct ipp_names *out,
     struct ipp_err *e)
@@ -324,6 +330,14 @@ list_kind(struct ipp_store *st, enum ipp_objkind kind, struct ipp_names *out,
 	if (ipp_store_op_begin(st, false, e) == -1)
 		return -1;
 	rc = ipp_store_op_end(st, false, st->be->list(st, kind, out, e), e);
+	/* A damaged file can hold names no key lookup would accept: report the store as
+	 * broken here, rather than hand out names that cannot be fetched. */
+	for (size_t i = 0; rc == 0 && i < out->n; i++)
+		if (ipp_name_validate(kind_names[kind], out->v[i], e) == -1) {
+			if (e != NULL)
+				e->code = IPP_E_STORE;
+			rc = ipp_err_prefix(e, "%s: a stored name is invalid", st->where);
+		}
 	if (rc == -1)
 		ipp_names_free(out);
 	return rc;

@@ -425,6 +425,28 @@ START_TEST(test_check_violation_refused)
 }
 END_TEST
 
+START_TEST(test_crafted_name_refused_by_list)
+{
+	const char *path = new_store("names.db", 0);
+	struct ipp_store *st;
+	struct ipp_names n;
+	struct ipp_err e = { 0 };
+
+	/* A name no lookup would accept (not UTF-8) must not be listed as fetchable: the
+	 * fuzzer found lists handing out names that get then refused as bad input. */
+	raw_sql(path, "UPDATE filteraction SET name = CAST(X'5065728A6974' AS TEXT) "
+	    "WHERE name = 'Permit'");
+	st = st_open(path, 0);
+	ck_assert_int_eq(ipp_store_filteraction_list(st, &n, &e), -1);
+	ck_assert_int_eq(e.code, IPP_E_STORE);
+	ck_assert_msg(strstr(e.msg, "a stored name is invalid") != NULL, "%s", e.msg);
+	ck_assert_msg(strstr(e.msg, "\\x8a") != NULL, "raw byte in '%s'", e.msg);
+	ck_assert_int_eq(ipp_store_filterlist_list(st, &n, &e), 0);
+	ipp_names_free(&n);
+	ipp_store_close(st);
+}
+END_TEST
+
 START_TEST(test_crafted_algorithm_refused)
 {
 	const char *path = new_store("algo.db", 0);
@@ -472,6 +494,7 @@ open_suite(void)
 	tcase_add_test(tc, test_crafted_content_refused);
 	tcase_add_test(tc, test_check_violation_refused);
 	tcase_add_test(tc, test_crafted_algorithm_refused);
+	tcase_add_test(tc, test_crafted_name_refused_by_list);
 	suite_add_tcase(s, tc);
 	return s;
 }
