@@ -80,8 +80,10 @@ ipp_agent_add(struct ipp_cli *c, struct ctl_rule *v, size_t n, struct ipp_err *e
 
 	if ((rc = reach(c, what, e)) != IPP_EXIT_OK)
 		return rc;
-	if ((ids = calloc(n ? n : 1, sizeof(*ids))) == NULL)
-		return ipp_errf(e, IPP_E_NOMEM, "out of memory"), IPP_EXIT_ERROR;
+	if ((ids = calloc(n ? n : 1, sizeof(*ids))) == NULL) {
+		ipp_errf(e, IPP_E_NOMEM, "out of memory");
+		return IPP_EXIT_ERROR;
+	}
 	for (i = 0; i < n; i++)
 		if (ctl_client_dyn_add(c->socket_path, &v[i], &ids[i], e) == -1)
 			break;
@@ -125,9 +127,10 @@ json_out(struct ipp_cli *c, json_t *doc, struct ipp_err *e)
 	    -1;
 
 	json_decref(doc);
-	if (rc == -1)
-		return ipp_errf(e, IPP_E_NOMEM, "could not write the JSON output"),
-		    IPP_EXIT_ERROR;
+	if (rc == -1) {
+		ipp_errf(e, IPP_E_NOMEM, "could not write the JSON output");
+		return IPP_EXIT_ERROR;
+	}
 	fputc('\n', c->out);
 	return IPP_EXIT_OK;
 }
@@ -313,7 +316,8 @@ dyn_show(struct ipp_cli *c, bool rules, bool kernel, struct ipp_err *e)
 	    (rules && json_object_set_new(doc, "rules", d.rules = json_array()) == -1) ||
 	    (kernel && json_object_set_new(doc, "kernel", d.kernel = json_array()) == -1))) {
 		json_decref(doc);
-		return ipp_errf(e, IPP_E_NOMEM, "out of memory"), IPP_EXIT_ERROR;
+		ipp_errf(e, IPP_E_NOMEM, "out of memory");
+		return IPP_EXIT_ERROR;
 	}
 	if (rules && !c->json)
 		fprintf(c->out, "Dynamic rules (they last until the agent stops)\n\n");
@@ -352,9 +356,10 @@ dyn_delete(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
 		fprintf(c->out, "all dynamic rules deleted\n");
 		return IPP_EXIT_OK;
 	}
-	if (argc != 2 || strcasecmp(argv[0], "rule") != 0 || strncasecmp(argv[1], "id=", 3) != 0)
-		return ipp_errf(e, IPP_E_INVAL, "usage: dynamic delete rule id=N | dynamic "
-		    "delete all"), IPP_EXIT_USAGE;
+	if (argc != 2 || strcasecmp(argv[0], "rule") != 0 || strncasecmp(argv[1], "id=", 3) != 0) {
+		ipp_errf(e, IPP_E_INVAL, "usage: dynamic delete rule id=N | dynamic delete all");
+		return IPP_EXIT_USAGE;
+	}
 	errno = 0;
 	id = strtoul(argv[1] + 3, &end, 10);
 	if (argv[1][3] < '0' || argv[1][3] > '9' || *end != '\0' || errno != 0 ||

@@ -79,6 +79,19 @@ tap_check "after delete all, the static policy only" test "$(kcount)" = "$nstati
 
 # Refusals that change nothing.
 expect_rc 1 "-confirm without a terminal is refused" sh -c "$IPSECPOL -f '[10.9.9.6+*]' -confirm </dev/null"
+if command -v script >/dev/null; then
+	# script(1) gives ipsecpol a terminal; the answer comes through it.
+	echo n | script -qec "$IPSECPOL -f '[10.9.9.6+*]' -confirm" /dev/null >"$tmp/conf.out" 2>&1
+	rc=$?
+	tap_check "-confirm answered n exits 2 ($rc)" test "$rc" = 2
+	tap_check "after asking and saying why" sh -c \
+		"grep -q 'add 1 dynamic rule to the policy agent' $tmp/conf.out && grep -q 'not confirmed' $tmp/conf.out"
+	tap_check "... and the agent has no rule" test "$(status dynamic)" = 0
+	echo y | script -qec "$IPSECPOL -f '[10.9.9.6+*]' -confirm" /dev/null >"$tmp/conf.out" 2>&1
+	tap_check "-confirm answered y adds the rule" sh -c \
+		"grep -q 'dynamic rule [0-9]* added (block)' $tmp/conf.out && ip -n $ns xfrm policy | grep -q 'dst 10.9.9.6/32'"
+	ipp -u >/dev/null
+fi
 expect_rc 1 "-f DEFAULT needs static mode" ipp -f DEFAULT
 expect_rc 3 "-1s in dynamic mode is refused" ipp -f '[10.9.9.7+*]' -1s 3DES-SHA-2
 tap_check "none of them added a rule" test "$(status dynamic)" = 0
