@@ -64,7 +64,12 @@ failed(const char *what, struct ipp_err *e)
 	memcpy(msg, e->msg, sizeof(msg));
 	msg[sizeof(msg) - 1] = '\0';
 	ipp_errf(e, e->code, "%s: %s", what, msg);
-	if (e->code != IPP_E_STORE)
+	/*
+	 * ctl_client reports the agent's refusals in the agent's own class, and a failed
+	 * exchange as IPP_E_STORE with a "control socket:" message; a refusal of class
+	 * IPP_E_STORE (the agent cannot read its store) is the agent answering, exit 2.
+	 */
+	if (e->code != IPP_E_STORE || strncmp(msg, "control socket:", 15) != 0)
 		return ipp_cli_exit(e);
 	/* The agent hangs up on anyone but root (SO_PEERCRED) before it says anything. */
 	return geteuid() != 0 ? IPP_EXIT_PERM : IPP_EXIT_AGENT;

@@ -100,6 +100,15 @@ tap_check "none of them added a rule" test "$(status dynamic)" = 0
 expect_rc 0 "refresh" ipp refresh
 tap_check "the agent logged the refresh" grep -q "refresh requested" "$tmp/log"
 
+# The agent's own refusal is exit 2, not "not running": a store it cannot read.
+mv "$DB" "$DB.away"
+ipp refresh >"$tmp/refresh" 2>&1; rc=$?
+tap_check "refresh with the store gone: exit 2 ($rc)" test "$rc" = 2
+tap_check "with the agent's reason" grep -q "refresh: .*$DB" "$tmp/refresh"
+tap_check "the agent keeps the policy it applied" test "$(kcount)" = "$nstatic"
+mv "$DB.away" "$DB"
+expect_rc 0 "refresh with the store back" ipp refresh
+
 # Not root: exit 5.
 if command -v setpriv >/dev/null; then
 	chmod 0711 "$tmp" "$tmp/run"
