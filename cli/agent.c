@@ -177,8 +177,8 @@ status_text(FILE *out, const struct ctl_status *s)
 {
 	char t[32];
 
-	fprintf(out, "%-22s: %s\n", "Source", s->source);
-	fprintf(out, "%-22s: %s\n", "Reason", s->reason);
+	fprintf(out, "%-22s: %s\n", "Source", s->source[0] ? s->source : "none");
+	fprintf(out, "%-22s: %s\n", "Reason", s->reason[0] ? s->reason : "none given");
 	fprintf(out, "%-22s: %s\n", "Policy", s->policy[0] ? s->policy : "none");
 	fprintf(out, "%-22s: %s\n", "Last Apply (UTC)", s->last_apply ?
 	    utc(s->last_apply, t, sizeof(t)) : "never");
