@@ -422,7 +422,10 @@ dyn_action(const struct ipp_exe *x, const struct ipp_fspec *fs)
 	return x->neg.action;
 }
 
-/* -confirm: a y/N question on the terminal; without one, a refusal. */
+/*
+ * -confirm: a y/N question on the terminal; without one, a refusal rather than a guessed
+ * answer.  The question is the CLI's one dialogue, so it goes to stderr, not c->out.
+ */
 static int
 confirm(size_t n, struct ipp_err *e)
 {
