@@ -118,9 +118,16 @@ int ipp_exe_run(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e);
 void ipp_exe_help(FILE *out);
 
 /* ---- cli/agent.c ---- */
-/* Dynamic mode and status: the agent's control socket.  Until the agent exists this
- * reports IPP_EXIT_AGENT (not running) or IPP_EXIT_UNSUPP. */
-int ipp_agent_request(struct ipp_cli *c, const char *what, struct ipp_err *e);
+/* The agent's control socket (agent/ctl_client).  Exit codes: IPP_EXIT_AGENT when nothing
+ * listens at c->socket_path, IPP_EXIT_PERM when the caller is not root. */
+struct ctl_rule;
+/* Adds the rules as dynamic rules, all or none; prints their ids. */
+int ipp_agent_add(struct ipp_cli *c, struct ctl_rule *v, size_t n, struct ipp_err *e);
+/* Deletes every dynamic rule (-u). */
+int ipp_agent_flush(struct ipp_cli *c, struct ipp_err *e);
+/* argv[0] is status, refresh or dynamic. */
+int ipp_agent_run(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e);
+void ipp_agent_help(FILE *out);
 
 /* ---- cli/complete.c ---- */
 /* The bash completion script, from the command table. */

@@ -7,10 +7,13 @@
  * "POLICY: RULE" (lists and actions are different kinds, so they may share the name).
  * Replacing the rule replaces them too and keeps the three GUIDs.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include "agent/ctl_proto.h"
 #include "cli/cli.h"
 #include "cli/exe.h"
 #include "cli/lex.h"
@@ -383,6 +386,135 @@ static_mode(struct ipp_cli *c, struct ipp_exe *x, struct ipp_err *e)
 	return ipp_cli_write(c, apply, x, e);
 }
 
+/*
+ * Dynamic mode: the filters grouped by action, one dynamic rule per action ([spec] block,
+ * (spec) pass, plain specs -n's action), so a run adds at most three rules.  -a, -t, -soft
+ * and -n's offers belong to the negotiating rule; -lan/-dialup to each.
+ */
+static int
+dyn_rule(const struct ipp_exe *x, enum ipp_action act, struct ctl_rule *r,
+    struct ipp_err *e)
+{
+	ipp_rule_init(&r->rule);
+	ipp_filteraction_init(&r->action);
+	r->action.action = act;
+	if (x->conn_given)
+		r->rule.conntype = x->conn;
+	if (act != IPP_ACTION_NEGOTIATE)
+		return 0;
+	r->action.inpass = x->neg.inpass;
+	r->action.soft = x->soft;
+	if (x->tunnel.kind != IPP_ADDR_NONE &&
+	    ipp_addr_copy(&r->rule.tunnel, &x->tunnel, e) == -1)
+		return -1;
+	if (auth_copy(x, &r->rule.auth, &r->rule.nauth, e) == -1)
+		return -1;
+	return offers_copy(x, &r->action.offers, &r->action.noffers, e);
+}
+
+static enum ipp_action
+dyn_action(const struct ipp_exe *x, const struct ipp_fspec *fs)
+{
+	if (fs->shortcut == IPP_FSPEC_BLOCK)
+		return IPP_ACTION_BLOCK;
+	if (fs->shortcut == IPP_FSPEC_PASS)
+		return IPP_ACTION_PERMIT;
+	return x->neg.action;
+}
+
+/*
+ * -confirm: a y/N question on the terminal; without one, a refusal rather than a guessed
+ * answer.  The question is the CLI's one dialogue, so it goes to stderr, not c->out.
+ */
+static int
+confirm(size_t n, struct ipp_err *e)
+{
+	char line[16];
+
+	if (!isatty(STDIN_FILENO)) {
+		ipp_errf(e, IPP_E_INVAL, "-confirm asks on a terminal, and standard input is not "
+		    "one; drop -confirm to add the rules without asking");
+		return IPP_EXIT_USAGE;
+	}
+	fprintf(stderr, "ipsecpol: add %zu dynamic rule%s to the policy agent? [y/N] ", n,
+	    n == 1 ? "" : "s");
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) != NULL && (strcasecmp(line, "y\n") == 0 ||
+	    strcasecmp(line, "yes\n") == 0))
+		return IPP_EXIT_OK;
+	ipp_errf(e, IPP_E_INVAL, "-confirm: not confirmed; nothing changed");
+	return IPP_EXIT_ERROR;
+}
+
+static int
+dynamic_add(struct ipp_cli *c, struct ipp_exe *x, struct ipp_err *e)
+{
+	static const enum ipp_action order[] = { IPP_ACTION_BLOCK, IPP_ACTION_PERMIT,
+	    IPP_ACTION_NEGOTIATE };
+	struct ctl_rule v[IPP_NELEM(order)];
+	size_t n = 0;
+	int rc = IPP_EXIT_OK;
+
+	memset(v, 0, sizeof(v));
+	for (size_t k = 0; k < IPP_NELEM(order) && rc == IPP_EXIT_OK; k++) {
+		bool used = false;
+
+		for (size_t i = 0; i < x->filters.n && rc == IPP_EXIT_OK; i++) {
+			struct ipp_filter *f;
+
+			if (dyn_action(x, &x->filters.v[i]) != order[k])
+				continue;
+			if (!used && dyn_rule(x, order[k], &v[n++], e) == -1)
+				rc = ipp_cli_exit(e);
+			used = true;
+			if (rc != IPP_EXIT_OK)
+				break;
+			if ((f = ipp_array_push(&v[n - 1].list.filters, &v[n - 1].list.nfilters,
+			    sizeof(*f), &(struct ipp_filter){ 0 })) == NULL) {
+				ipp_errf(e, IPP_E_NOMEM, "out of memory");
+				rc = IPP_EXIT_ERROR;
+			} else if (rc == IPP_EXIT_OK &&
+			    ipp_filter_copy(f, &x->filters.v[i].filter, e) == -1)
+				rc = ipp_cli_exit(e);
+		}
+	}
+	if (rc == IPP_EXIT_OK && x->confirm)
+		rc = confirm(n, e);
+	if (rc == IPP_EXIT_OK)
+		rc = ipp_agent_add(c, v, n, e);
+	for (size_t k = 0; k < n; k++)
+		ctl_rule_clear(&v[k]);
+	return rc;
+}
+
+static int
+dynamic_mode(struct ipp_cli *c, struct ipp_exe *x, struct ipp_err *e)
+{
+	int rc;
+
+	if (x->policy != NULL || x->nrules > 0 || x->x || x->y || x->o)
+		return usage(e, "-p, -r, -x, -y and -o are static-mode options; add -w REG");
+	if (x->filters.n == 0 && !x->u)
+		return usage(e, "dynamic mode needs -f FILTERS or -u (-? for help)");
+	if (x->confirm && x->filters.n == 0)
+		return usage(e, "-confirm asks before adding rules; it needs -f");
+	for (size_t i = 0; i < x->filters.n; i++)
+		if (x->filters.v[i].kind == IPP_FSPEC_DEFAULT)
+			return usage(e, "-f DEFAULT names a policy's default response rule; "
+			    "it needs static mode (-w REG -p POLICY)");
+	if (settings_given(x)) {
+		ipp_errf(e, IPP_E_UNSUPP, "-1s, -1k and -1p set a policy's main mode; the "
+		    "agent's dynamic rules use the main mode of the policy in force (use -w REG)");
+		return IPP_EXIT_UNSUPP;
+	}
+	if (x->neg.action == IPP_ACTION_NEGOTIATE && ipp_negpol_defaults(&x->neg, e) == -1)
+		return ipp_cli_exit(e);
+	/* -u with -f: Windows deletes first, then adds. */
+	if (x->u && (rc = ipp_agent_flush(c, e)) != IPP_EXIT_OK)
+		return rc;
+	return x->filters.n > 0 ? dynamic_add(c, x, e) : IPP_EXIT_OK;
+}
+
 int
 ipp_exe_run(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
 {
@@ -403,13 +535,8 @@ ipp_exe_run(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
 	rc = ipp_exe_parse(&x, argc, argv, e);
 	if (rc == IPP_EXIT_OK && x.w != NULL)
 		rc = static_mode(c, &x, e);
-	else if (rc == IPP_EXIT_OK && (x.policy != NULL || x.nrules > 0 || x.x || x.y || x.o))
-		rc = usage(e, "-p, -r, -x, -y and -o are static-mode options; add -w REG");
-	else if (rc == IPP_EXIT_OK && x.filters.n == 0 && !x.u)
-		rc = usage(e, "dynamic mode needs -f FILTERS or -u (-? for help)");
 	else if (rc == IPP_EXIT_OK)
-		rc = ipp_agent_request(c, x.u ? "deleting the dynamic rules (-u)" :
-		    "adding dynamic rules (-f)", e);
+		rc = dynamic_mode(c, &x, e);
 	ipp_exe_clear(&x);
 	return rc;
 }

@@ -7,25 +7,31 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/ctl_client.h"
 #include "cli/cli.h"
 #include "cli/lex.h"
 
 #define DEFAULT_STORE	IPP_STATEDIR "/local.db"
-#define DEFAULT_SOCKET	IPP_RUNDIR "/ipsecpold.sock"
 
 static void
 help(FILE *out)
 {
-	fputs("usage: ipsecpol [--store PATH] [--json] [--show-secrets] [--empty] COMMAND\n"
+	fputs("usage: ipsecpol [--store PATH] [--agent-socket PATH] [--json] [--show-secrets]\n"
+	    "                [--empty] COMMAND\n"
 	    "Commands:\n"
 	    "  static VERB OBJECT [TAG=VALUE ...]   netsh-style commands on the store\n"
 	    "  -w REG -p POLICY ... | -f ...        ipsecpol.exe's options\n"
+	    "  -f [spec] (spec) ... | -u            dynamic rules in the running agent\n"
 	    "  status                               the policy agent's state\n"
-	    "  help [static|exe]                    this text, or more\n"
+	    "  refresh                              the agent rereads its policy source\n"
+	    "  dynamic show|delete ...              the agent's dynamic rules\n"
+	    "  help [static|exe|agent]              this text, or more\n"
 	    "  complete-bash                        print the bash completion script\n"
 	    "Options:\n"
 	    "  --store PATH     the local store (default $IPSECPOL_STORE, else "
 	    DEFAULT_STORE ")\n"
+	    "  --agent-socket PATH  the agent's control socket (default\n"
+	    "                   $IPSECPOL_AGENT_SOCKET, else " CTL_SOCKET_DEFAULT ")\n"
 	    "  --json           show writes JSON (schema in ipsecpol(8))\n"
 	    "  --show-secrets   show preshared keys (root only)\n"
 	    "  --empty          a store created by this run starts without the examples\n"
@@ -39,6 +45,8 @@ command_help(struct ipp_cli *c, int argc, char **argv)
 		ipp_static_help(c->out, NULL);
 	else if (argc > 0 && strcmp(argv[0], "exe") == 0)
 		ipp_exe_help(c->out);
+	else if (argc > 0 && strcmp(argv[0], "agent") == 0)
+		ipp_agent_help(c->out);
 	else
 		help(c->out);
 	return IPP_EXIT_OK;
@@ -57,6 +65,10 @@ options(struct ipp_cli *c, int argc, char **argv, int *rc, struct ipp_err *e)
 			c->store_path = argv[++i];
 		else if (strncmp(o, "--store=", 8) == 0)
 			c->store_path = o + 8;
+		else if (strcmp(o, "--agent-socket") == 0 && i + 1 < argc)
+			c->socket_path = argv[++i];
+		else if (strncmp(o, "--agent-socket=", 15) == 0)
+			c->socket_path = o + 15;
 		else if (strcmp(o, "--json") == 0)
 			c->json = true;
 		else if (strcmp(o, "--empty") == 0)
@@ -75,7 +87,7 @@ options(struct ipp_cli *c, int argc, char **argv, int *rc, struct ipp_err *e)
 			char shown[IPP_LEX_SHOWLEN];
 
 			ipp_errf(e, IPP_E_INVAL, "option '%s' is unknown or lacks its value "
-			    "(--store PATH, --json, --show-secrets, --empty, --help)",
+			    "(--store PATH, --agent-socket PATH, --json, --show-secrets, --empty, --help)",
 			    ipp_lex_show(o, strlen(o), shown));
 			*rc = IPP_EXIT_USAGE;
 			return -1;
@@ -86,8 +98,9 @@ options(struct ipp_cli *c, int argc, char **argv, int *rc, struct ipp_err *e)
 		*rc = IPP_EXIT_PERM;
 		return -1;
 	}
-	if (*c->store_path == '\0') {
-		ipp_errf(e, IPP_E_INVAL, "--store: empty path");
+	if (*c->store_path == '\0' || *c->socket_path == '\0') {
+		ipp_errf(e, IPP_E_INVAL, "%s: empty path", *c->store_path == '\0' ? "--store" :
+		    "--agent-socket");
 		*rc = IPP_EXIT_USAGE;
 		return -1;
 	}
@@ -108,12 +121,13 @@ dispatch(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
 		ipp_complete_bash(c->out);
 		return IPP_EXIT_OK;
 	}
-	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "dynamic") == 0)
-		return ipp_agent_request(c, cmd, e);
+	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "refresh") == 0 ||
+	    strcmp(cmd, "dynamic") == 0)
+		return ipp_agent_run(c, argc, argv, e);
 	if (cmd[0] == '-' || strncmp(cmd, "\\\\", 2) == 0)
 		return ipp_exe_run(c, argc, argv, e);
-	ipp_errf(e, IPP_E_INVAL, "command '%s' is unknown (expected static, status, help, "
-	    "complete-bash or ipsecpol.exe options such as -w REG)",
+	ipp_errf(e, IPP_E_INVAL, "command '%s' is unknown (expected static, status, refresh, "
+	    "dynamic, help, complete-bash or ipsecpol.exe options such as -w REG)",
 	    ipp_lex_show(cmd, strlen(cmd), shown));
 	return IPP_EXIT_USAGE;
 }
@@ -128,8 +142,8 @@ main(int argc, char **argv)
 
 	env = getenv("IPSECPOL_STORE");
 	c.store_path = env != NULL && *env != '\0' ? env : DEFAULT_STORE;
-	env = getenv("IPSECPOL_SOCKET");
-	c.socket_path = env != NULL && *env != '\0' ? env : DEFAULT_SOCKET;
+	env = getenv("IPSECPOL_AGENT_SOCKET");
+	c.socket_path = env != NULL && *env != '\0' ? env : CTL_SOCKET_DEFAULT;
 	if ((i = options(&c, argc, argv, &rc, &e)) == -1)
 		goto out;
 	if (i == argc) {

@@ -12,7 +12,7 @@ cli_libippcli_la_SOURCES = \
 cli_libippcli_la_SOURCES += cli/fmt.c cli/fmt.h cli/show_text.c cli/show_text.h \
 	cli/show_json.c cli/show_json.h cli/export.c cli/export.h
 cli_libippcli_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-cli_libippcli_la_LIBADD = $(JANSSON_LIBS)
+cli_libippcli_la_LIBADD = $(JANSSON_LIBS) agent/libippctl.la
 # The program's command modules: the netsh-style static table, ipsecpol.exe's options,
 # import, completion; main is cli/ipsecpol.c alone.
 cli_libippcli_la_SOURCES += cli/cli.h cli/cli_store.c cli/st_common.c cli/st_policy.c \

@@ -7,8 +7,8 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/ipsecpol-test.XXXXXX")
 tap_cleanup "rm -rf '$T'"
 # Tests never touch the configured store or a running agent.
 IPSECPOL_STORE=$T/store.db
-IPSECPOL_SOCKET=$T/no-agent.sock
-export IPSECPOL_STORE IPSECPOL_SOCKET
+IPSECPOL_AGENT_SOCKET=$T/no-agent.sock
+export IPSECPOL_STORE IPSECPOL_AGENT_SOCKET
 unset IPSECPOL_TEST
 ipp() { "$IPSECPOL" "$@"; }
 # dump DB: every table and row of a store, to compare before and after a command.

@@ -13,6 +13,19 @@ while read -r verb obj; do
 	else tap_fail "man page lacks: $verb $obj"; fi
 done < "$T/cmds"
 
+# The agent commands of "help agent" and the global options of --help.
+ipp help agent | sed -n 's/^.*ipsecpol \[[^]]*\]\( \[--json\]\)\{0,1\} \([a-z][a-z =]*\).*/\2/p' |
+	sed 's/ *$//' > "$T/acmds"
+[ "$(wc -l < "$T/acmds")" -ge 5 ] && tap_ok "help agent lists $(wc -l < "$T/acmds") commands" ||
+	tap_fail "help agent lists the agent commands"
+while read -r cmd; do
+	if grep -q "^\.It Cm $cmd\( \|$\)" "$man"; then tap_ok "man page documents: $cmd"
+	else tap_fail "man page lacks: $cmd"; fi
+done < "$T/acmds"
+for o in $(ipp --help | sed -n 's/^  \(--[a-z-]*\).*/\1/p'); do
+	grep -qF "$(printf '.It Fl \\%s' "${o#-}")" "$man" && tap_ok "man page documents $o" || tap_fail "man page lacks $o"
+done
+
 sed -n 's/^	IPP_EXIT_[A-Z]* = \([0-9]*\),.*/\1/p' "$top_srcdir/cli/cli.h" > "$T/codes"
 [ "$(wc -l < "$T/codes")" -ge 6 ] && tap_ok "cli.h defines $(wc -l < "$T/codes") exit codes" || tap_fail "exit codes in cli.h"
 sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /p' "$man" | sed -n 's/^\.It \([0-9]*\)$/\1/p' > "$T/mancodes"

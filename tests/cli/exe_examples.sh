@@ -75,7 +75,7 @@ jcheck "2.9: outbound UDP 1434 is me -> any:1434/udp, one-way" \
 jcheck "2.9: the policy has three rules" "[.policies[0].rules[].name] | length == 3" static show policy name="$B"
 expect_rc 4 "2.9: dynamic block [*=0:1434:UDP]: the agent is not running" ipp -f '[*=0:1434:UDP]'
 out=$(ipp -f '[*=0:1434:UDP]' 2>&1)
-case $out in *"policy agent is not running (control socket $IPSECPOL_SOCKET"*) tap_ok "2.9: the message names the agent and its socket";;
+case $out in *"policy agent is not running (control socket $IPSECPOL_AGENT_SOCKET"*) tap_ok "2.9: the message names the agent and its socket";;
 *) tap_fail "2.9: agent message"; tap_diag "$out";; esac
 expect_rc 0 "2.9: -y unassigns" ipp -w REG -p "Block TCP 80 Filter" -y
 jcheck "2.9: nothing is assigned" '.assigned == null' static show all

@@ -25,7 +25,7 @@ endif
 # The ipsecpol program itself, driven like an administrator would (shell tests, TAP).
 CLI_SH_TESTS = tests/cli/exe_examples.sh tests/cli/netsh.sh tests/cli/grammar.sh \
 	tests/cli/malformed.sh tests/cli/golden.sh tests/cli/roundtrip.sh tests/cli/show_state.sh \
-	tests/cli/docs.sh
+	tests/cli/docs.sh tests/cli/dynamic.sh
 TESTS += $(CLI_SH_TESTS)
 dist_check_SCRIPTS += $(CLI_SH_TESTS)
 dist_check_DATA += tests/cli/cli_env.sh tests/cli/grammar.txt tests/cli/malformed.txt \
