@@ -182,8 +182,17 @@ START_TEST(test_policy_refused)
 	p.ntmpl = XFRM_TMPL_MAX + 1;
 	ck_assert_int_eq(xfrm_policy_check(&p), -EINVAL);
 	full_policy(&p);
-	memset(&p.tmpl[1].daddr, 0, sizeof(p.tmpl[1].daddr));	/* tunnel without endpoint */
+	p.dir = XFRM_POLICY_OUT;				/* outbound tunnel without */
+	p.index = 0;						/* its remote end */
+	p.tmpl[1].optional = false;
+	memset(&p.tmpl[1].daddr, 0, sizeof(p.tmpl[1].daddr));
 	ck_assert_int_eq(xfrm_policy_check(&p), -EINVAL);
+	memset(&p.tmpl[1].saddr, 0, sizeof(p.tmpl[1].saddr));	/* still refused */
+	ck_assert_int_eq(xfrm_policy_check(&p), -EINVAL);
+	full_policy(&p);					/* fwd (checked like in): any peer */
+	memset(&p.tmpl[1].daddr, 0, sizeof(p.tmpl[1].daddr));
+	memset(&p.tmpl[1].saddr, 0, sizeof(p.tmpl[1].saddr));
+	ck_assert_int_eq(xfrm_policy_check(&p), 0);
 	full_policy(&p);
 	p.dir = XFRM_POLICY_OUT;				/* optional tunnel outbound */
 	p.index = 0;
