@@ -1,0 +1,1 @@
+# ike/crypto.mk: IKE crypto over OpenSSL (DH, PRF, ciphers, IKEv1 key derivation).  Included by the top-level Makefile.am.

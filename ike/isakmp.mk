@@ -1,0 +1,1 @@
+# ike/isakmp.mk: ISAKMP codec (RFC 2408 framing and payloads).  Included by the top-level Makefile.am.

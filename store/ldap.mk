@@ -1,0 +1,1 @@
+# store/ldap.mk: the LDAP directory store backend.  Included by the top-level Makefile.am.

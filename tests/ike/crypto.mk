@@ -1,0 +1,1 @@
+# tests/ike/crypto.mk: tests of the IKE crypto.  Included by the top-level Makefile.am.

@@ -1,0 +1,1 @@
+# tests/ike/isakmp.mk: tests of the ISAKMP codec.  Included by the top-level Makefile.am.
