@@ -153,7 +153,8 @@ const uint8_t *ike_dh_public(const struct ike_dh *dh);
  * The peer's value is validated: MODP 1 < y < p-1; ECP a point on the curve, not the point
  * at infinity, coordinates below the field prime.
  * Errors: wrong length, invalid peer value (IPP_E_INVAL, naming the group and the check
- * that failed); OpenSSL failure (IPP_E_NOMEM).  On error secret is zeroed.  dh stays usable.
+ * that failed); OpenSSL failure (IPP_E_NOMEM).  On error the slen bytes of secret are
+ * zeroed.  dh stays usable.
  */
 int	ike_dh_derive(const struct ike_dh *dh, const uint8_t *peer, size_t plen,
 	    uint8_t *secret, size_t slen, struct ipp_err *e);

@@ -352,6 +352,8 @@ ike_dh_derive(const struct ike_dh *dh, const uint8_t *peer, size_t plen, uint8_t
 	BN_CTX *bn;
 	int rc;
 
+	/* Whatever fails, the caller's buffer never holds a partial or stale secret. */
+	ike_wipe(secret, slen);
 	if (plen != dh->pub_len)
 		return ipp_errf(e, IPP_E_INVAL, "DH group %u (%s): peer's public value of %zu "
 		    "bytes, expected %zu", (unsigned)dh->g->id, dh->g->name, plen, dh->pub_len);
