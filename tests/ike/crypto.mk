@@ -25,3 +25,11 @@ endif
 # strongSwan captures (README says how they were made) and the scripts that made them.
 dist_check_DATA += tests/ike/kat/README $(IKE_KAT_FILES)
 EXTRA_DIST += tests/ike/kat/capture.sh tests/ike/kat/capture-all.sh tests/ike/kat/extract.py
+# fuzz_ike_dh: peers' DH public values against ike_dh_derive on every group.
+if ENABLE_FUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_ike_dh
+tests_fuzz_fuzz_ike_dh_SOURCES = tests/fuzz/fuzz_ike_dh.c
+tests_fuzz_fuzz_ike_dh_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
+tests_fuzz_fuzz_ike_dh_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_ike_dh_LDADD = ike/libikecrypto.la store/libippstore.la $(CRYPTO_LIBS)
+endif
