@@ -528,7 +528,11 @@ void	isakmp_buf_init_fixed(struct isakmp_buf *b, uint8_t *mem, size_t size);
 /* Wipes the bytes, frees them if owned; b can be initialised again. */
 void	isakmp_buf_free(struct isakmp_buf *b);
 
-/* The 28-byte header; first call only.  h->np is kept until a payload is appended. */
+/*
+ * The 28-byte header; first call only.  h->np is kept until a payload is appended (so a
+ * header over ciphertext names the encrypted chain's first payload); h->length is ignored,
+ * isakmp_buf_finish writes it.
+ */
 int	isakmp_put_hdr(struct isakmp_buf *b, const struct isakmp_hdr *h);
 /*
  * An opaque payload (KE, NONCE, HASH, SIG, VID, NAT-D, ...).  data NULL reserves len zero
@@ -562,6 +566,8 @@ int	isakmp_xform_begin(struct isakmp_buf *b, uint8_t num, uint8_t id);
 int	isakmp_attr_put(struct isakmp_buf *b, uint16_t type, uint64_t value);
 int	isakmp_attr_put_bytes(struct isakmp_buf *b, uint16_t type, const void *val,
 	    uint16_t len);
+/* A decoded attribute as it was sent (TV or TLV), e.g. to echo the chosen transform. */
+int	isakmp_attr_copy(struct isakmp_buf *b, const struct isakmp_attr *a);
 int	isakmp_xform_end(struct isakmp_buf *b);
 int	isakmp_prop_end(struct isakmp_buf *b);
 int	isakmp_sa_end(struct isakmp_buf *b);
