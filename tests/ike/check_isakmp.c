@@ -609,6 +609,17 @@ START_TEST(test_sa_proposal_bounds)
 	build_sa();
 	msg[P1_OFF + 7] = 0;
 	sa_fails(ISAKMP_E_COUNT);
+	/* a proposal too short for its SPI */
+	build_sa();
+	put_u16(msg + P1_OFF + 2, 10);
+	e = sa_fails(ISAKMP_E_LENGTH);
+	ck_assert_str_eq(e.what, "proposal: SPI overruns the proposal");
+	/* the last proposal (ESP NULL: 8 + SPI 4 + transform 8, before the 14-byte NONCE)
+	 * announces another */
+	build_sa();
+	msg[msg_len - 14 - 20] = ISAKMP_PL_P;
+	e = sa_fails(ISAKMP_E_COUNT);
+	ck_assert_str_eq(e.what, "proposal: announces another but the SA ends");
 }
 END_TEST
 
@@ -647,6 +658,11 @@ START_TEST(test_sa_transform_bounds)
 	build_sa();
 	msg[T1_OFF] = ISAKMP_PL_NONE;
 	sa_fails(ISAKMP_E_COUNT);
+	/* the last transform of the first proposal announces another */
+	build_sa();
+	msg[T1_OFF + (msg[T1_OFF + 2] << 8 | msg[T1_OFF + 3])] = ISAKMP_PL_T;
+	ck_assert_str_eq(sa_fails(ISAKMP_E_COUNT).what,
+	    "transform: announces another but the proposal ends");
 	/* a shorter first transform: its tail becomes a bogus second transform */
 	build_sa();
 	put_u16(msg + T1_OFF + 2, 12);
@@ -1538,6 +1554,13 @@ START_TEST(test_print)
 	ck_assert_uint_eq(isakmp_msg_print(tiny, sizeof(tiny), &m), need);
 	ck_assert_str_eq(tiny, "INFORMATION");
 	ck_assert_uint_eq(isakmp_msg_print(NULL, 0, &m), need);
+	/* flags: known letters, unknown bits in hex */
+	msg[19] = ISAKMP_FLAG_C | 0x08;
+	ck_assert_int_eq(isakmp_msg_parse(&m, msg, msg_len, ISAKMP_PARSE_PRIVATE, NULL), 0);
+	isakmp_msg_print(line, sizeof(line), &m);
+	ck_assert_ptr_nonnull(strstr(line, " len=111 flags=C+0x8 [HASH "));
+	msg[19] = 0;
+	ck_assert_int_eq(isakmp_msg_parse(&m, msg, msg_len, ISAKMP_PARSE_PRIVATE, NULL), 0);
 	ck_assert_uint_eq(isakmp_chain_print(line, sizeof(line), &m.chain),
 	    strlen("[HASH ID(FQDN) N(INITIAL-CONTACT) D(ESP,1) PL150 N(40000) N(malformed)]"));
 	ck_assert_str_eq(line, strchr(line, '['));
