@@ -6,7 +6,7 @@ check_PROGRAMS += $(IKE_ENGINE_TESTS)
 TESTS += $(IKE_ENGINE_TESTS)
 IKE_ENGINE_TEST_UTIL = tests/ike/engine_test.c tests/ike/engine_test.h
 IKE_ENGINE_TEST_LDADD = ike/libikev1.la ike/libikecrypto.la ike/libisakmp.la \
-	store/libippstore.la $(CRYPTO_LIBS) $(TEST_LIBS)
+	kernel-xfrm/libxfrm.la store/libippstore.la $(CRYPTO_LIBS) $(MNL_LIBS) $(TEST_LIBS)
 tests_ike_check_engine_SOURCES = tests/ike/check_engine.c $(IKE_ENGINE_TEST_UTIL)
 tests_ike_check_engine_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_ike_check_engine_LDADD = $(IKE_ENGINE_TEST_LDADD)
