@@ -202,6 +202,14 @@ v1_lookup(struct ike_engine *e, struct v1_in *in)
 
 	if (sa != NULL)
 		return sa;
+	/* A first message again (repeated or replayed): the SA it created, if any. */
+	if (memcmp(h->rcookie, zero, IKE_SPI_LEN) == 0) {
+		for (sa = e->sas; sa != NULL; sa = sa->next)
+			if (!sa->initiator && memcmp(sa->icookie, h->icookie, IKE_SPI_LEN) == 0 &&
+			    ike_addr_equal(&sa->remote, in->remote))
+				return sa;
+		return NULL;
+	}
 	/* Message 2 of a Main Mode we started: the responder's cookie is new to us. */
 	for (sa = e->sas; sa != NULL; sa = sa->next)
 		if (sa->initiator && sa->step == IKE_MM_I1 &&
@@ -243,7 +251,10 @@ ike_v1_input(struct ike_engine *e, const struct sockaddr *local, const struct so
 		goto done;
 	switch (in->m.hdr.exchange) {
 	case ISAKMP_EXCH_ID_PROT:
-		if (sa != NULL)
+		if (sa != NULL && !sa->initiator &&
+		    memcmp(in->m.hdr.rcookie, zero, IKE_SPI_LEN) == 0)
+			v1_drop(e, in, &e->st.replays, "first message of an existing IKE SA");
+		else if (sa != NULL)
 			v1_mm_input(e, sa, in);
 		else if (memcmp(in->m.hdr.rcookie, zero, IKE_SPI_LEN) == 0)
 			v1_mm_respond(e, in);

@@ -49,8 +49,8 @@ do_send(void *arg, const struct sockaddr *local, const struct sockaddr *remote,
 		d->from = from;
 		d->len = len;
 		memcpy(d->buf, buf, len);
-		if (n < 64 && (cur->corrupt >> n) & 1)
-			d->buf[len - 1] ^= 0x5a;
+		if (n < 64 && (cur->corrupt >> n) & 1 && len > 30)
+			d->buf[30] ^= 0x5a;
 	}
 	return 0;
 }
@@ -175,6 +175,8 @@ et_new(void)
 	l->now = 1000000;
 	peer_init(&l->p[0], "10.0.0.1");
 	peer_init(&l->p[1], "10.0.0.2");
+	ike_limits_default(&l->lim[0]);
+	ike_limits_default(&l->lim[1]);
 	cur = l;
 	return l;
 }
@@ -182,9 +184,6 @@ et_new(void)
 void
 et_start(struct et_lab *l)
 {
-	struct ike_limits lim;
-
-	ike_limits_default(&lim);
 	for (int i = 0; i < 2; i++) {
 		struct et_peer *p = &l->p[i];
 		struct ike_ops ops = {
@@ -195,7 +194,7 @@ et_start(struct et_lab *l)
 
 		if (p->e != NULL)
 			ike_engine_free(p->e);
-		p->e = ike_engine_new(&ops, &lim);
+		p->e = ike_engine_new(&ops, &l->lim[i]);
 		ck_assert_ptr_nonnull(p->e);
 		ike_engine_set_plan(p->e, &p->plan);
 	}

@@ -55,11 +55,12 @@ struct et_lab {
 	struct et_dgram	*q;
 	size_t		nq;
 	unsigned	sent;
-	uint64_t	drop, dup, corrupt;	/* bit n: datagram n */
+	uint64_t	drop, dup, corrupt;	/* bit n: datagram n; corrupt flips byte 30 */
 	bool		drop_all_from[2];
 	/* every datagram ever sent, for replays */
 	struct et_dgram	*hist;
 	size_t		nhist;
+	struct ike_limits lim[2];	/* given to the engines by et_start */
 };
 
 /* A lab with default plans on both sides: MM AES128-SHA1-14, QM ESP AES128/SHA1,
