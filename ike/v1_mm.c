@@ -27,12 +27,8 @@ half_open_deadline(const struct ike_engine *e)
 static bool
 half_open_ok(struct ike_engine *e, const struct sockaddr *remote)
 {
-	if (ike_sa_half_open(e, NULL) >= e->lim.half_open_total ||
-	    ike_sa_half_open(e, remote) >= e->lim.half_open_peer) {
-		e->st.half_open_drops++;
-		return false;
-	}
-	return true;
+	return ike_sa_half_open(e, NULL) < e->lim.half_open_total &&
+	    ike_sa_half_open(e, remote) < e->lim.half_open_peer;
 }
 
 /* Our Main Mode ID: our address, or the configured FQDN.  data holds 254 bytes. */
@@ -181,8 +177,12 @@ v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_
 		ike_log(e, LOG_ERR, "rule '%s': the policy has no Main Mode offers", r->name);
 		return -EINVAL;
 	}
-	if (!half_open_ok(e, remote))
+	if (!half_open_ok(e, remote)) {
+		e->st.half_open_drops++;
+		ike_log(e, LOG_WARNING, "rule '%s': half-open limit reached; ACQUIRE refused",
+		    r->name);
 		return -EAGAIN;
+	}
 	sa = ike_sa_new(e, (const struct sockaddr *)&a->local, remote, true);
 	p = calloc(1, sizeof(*p));
 	if (sa == NULL || p == NULL)
@@ -585,8 +585,8 @@ v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 		v1_drop(e, in, &e->st.unknown_sa, "no policy");
 		return;
 	}
-	if (!half_open_ok(e, in->remote)) {
-		v1_drop(e, in, &e->st.replays, "half-open limit reached");
+	if (!half_open_ok(e, in->remote) || e->st.mm_current >= e->lim.mm_max) {
+		v1_drop(e, in, &e->st.half_open_drops, "half-open or IKE SA limit reached");
 		return;
 	}
 	auth = responder_auth(e, in);
@@ -790,6 +790,17 @@ acquire_running(struct ike_engine *e, const struct ike_acquire *a)
 	return false;
 }
 
+/* Whether sa may carry one more Quick Mode under the policy's quick modes per main mode
+ * (master-key PFS means one each). */
+static bool
+qm_budget(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	const struct ipp_mm *mm = &e->plan->main.mm;
+	uint32_t per_mm = mm->pfs ? 1 : mm->qm_per_mm;
+
+	return per_mm == 0 || sa->nqm + v1_qm_running(sa) < per_mm;
+}
+
 int
 ike_v1_acquire(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_ike_rule *r)
 {
@@ -805,7 +816,12 @@ ike_v1_acquire(struct ike_engine *e, const struct ike_acquire *a, const struct i
 		return 1;
 	sa = ike_sa_find_peer(e, (const struct sockaddr *)&a->local,
 	    (const struct sockaddr *)&a->remote, true);
-	if (sa != NULL && ike_auth_allows(r->auth, r->nauth, sa)) {
+	if (sa != NULL && ike_auth_allows(r->auth, r->nauth, sa) && qm_budget(e, sa)) {
+		if (v1_qm_running(sa) >= e->lim.qm_max_per_mm ||
+		    e->st.child_current >= e->lim.child_max) {
+			e->st.half_open_drops++;
+			return -EAGAIN;
+		}
 		v1_qm_start(e, sa, a);
 		return 0;
 	}

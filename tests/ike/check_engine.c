@@ -378,12 +378,14 @@ START_TEST(test_fqdn_id)
 }
 END_TEST
 
-/* A second ACQUIRE reuses the IKE SA: one Main Mode, two Quick Modes. */
+/* A second ACQUIRE reuses the IKE SA: one Main Mode, two Quick Modes; with master-key
+ * PFS (_i == 1), a new Main Mode, without INITIAL-CONTACT this time. */
 START_TEST(test_second_qm_reuses_mm)
 {
 	struct et_lab *l = et_new();
 	struct ike_acquire a;
 
+	l->p[0].plan.main.mm.pfs = _i == 1;
 	negotiate(l);
 	memset(&a, 0, sizeof(a));
 	a.reqid = 100;
@@ -400,7 +402,9 @@ START_TEST(test_second_qm_reuses_mm)
 	a.packet_sel.daddr.a4 = l->p[1].addr.sin_addr.s_addr;
 	ck_assert_int_eq(ike_engine_acquire(l->p[0].e, &a), 0);
 	et_pump(l);
-	ck_assert_uint_eq(et_stats(l, 0).mm_ok, 1);
+	ck_assert_uint_eq(et_stats(l, 0).mm_ok, 1 + (unsigned)_i);
+	ck_assert_uint_eq(et_stats(l, 1).mm_current, 1 + (unsigned)_i);
+	ck_assert_uint_eq(l->p[1].ndeleted, 0);
 	ck_assert_uint_eq(et_stats(l, 1).qm_ok, 2);
 	ck_assert_uint_eq(l->p[1].installed[1].ts_local.port, 80);
 	ck_assert_uint_eq(l->p[1].installed[1].ts_local.proto, IPPROTO_TCP);
@@ -428,7 +432,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_lifetimes);
 	tcase_add_test(tc, test_child_xfrm);
 	tcase_add_test(tc, test_fqdn_id);
-	tcase_add_test(tc, test_second_qm_reuses_mm);
+	tcase_add_loop_test(tc, test_second_qm_reuses_mm, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
