@@ -415,6 +415,33 @@ START_TEST(test_second_qm_reuses_mm)
 }
 END_TEST
 
+/* IPv6: IPV6_ADDR identities, IPv6 Quick Mode IDs, tunnel and transport. */
+START_TEST(test_ipv6)
+{
+	struct et_lab *l = et_new6();
+	struct ike_mm_info m;
+	struct ike_walk_cb cb = { .arg = &m, .mm = mm_info };
+	struct xfrm_state out;
+	const struct ike_child *a;
+
+	for (int i = 0; i < 2; i++)
+		l->p[i].rule.mode = _i ? XFRM_MODE_TUNNEL : XFRM_MODE_TRANSPORT;
+	negotiate(l);
+	ike_engine_walk(l->p[1].e, &cb);
+	ck_assert_str_eq(m.peer_id, "fd00::1");
+	a = &l->p[0].installed[0];
+	ck_assert_uint_eq(a->ts_local.family, AF_INET6);
+	ck_assert_uint_eq(a->ts_local.prefix, 128);
+	ck_assert(memcmp(&a->ts_remote.addr, &l->p[1].addr6.sin6_addr, 16) == 0);
+	ck_assert_int_eq(ike_child_xfrm(a, 0, false, &out), 0);
+	ck_assert_uint_eq(out.family, AF_INET6);
+	ck_assert(memcmp(&out.daddr, &l->p[1].addr6.sin6_addr, 16) == 0);
+	ck_assert_int_eq(xfrm_state_check(&out), 0);
+	xfrm_state_wipe(&out);
+	et_free(l);
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -437,6 +464,7 @@ engine_suite(void)
 	tcase_add_test(tc, test_child_xfrm);
 	tcase_add_test(tc, test_fqdn_id);
 	tcase_add_loop_test(tc, test_second_qm_reuses_mm, 0, 2);
+	tcase_add_loop_test(tc, test_ipv6, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

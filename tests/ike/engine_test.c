@@ -127,6 +127,9 @@ peer_init(struct et_peer *p, const char *ip)
 	p->addr.sin_family = AF_INET;
 	p->addr.sin_port = htons(500);
 	inet_pton(AF_INET, ip, &p->addr.sin_addr);
+	p->addr6.sin6_family = AF_INET6;
+	p->addr6.sin6_port = htons(500);
+	inet_pton(AF_INET6, ip[7] == '1' ? "fd00::1" : "fd00::2", &p->addr6.sin6_addr);
 	snprintf(p->psk, sizeof(p->psk), "secret");
 	p->rule_matches = true;
 
@@ -181,6 +184,22 @@ et_new(void)
 	return l;
 }
 
+struct et_lab *
+et_new6(void)
+{
+	struct et_lab *l = et_new();
+
+	l->v6 = true;
+	return l;
+}
+
+const struct sockaddr *
+et_sa(const struct et_lab *l, int i)
+{
+	return l->v6 ? (const struct sockaddr *)&l->p[i].addr6 :
+	    (const struct sockaddr *)&l->p[i].addr;
+}
+
 void
 et_start(struct et_lab *l)
 {
@@ -221,6 +240,18 @@ et_acquire(struct et_lab *l, int i)
 	memset(&a, 0, sizeof(a));
 	a.reqid = me->rule.reqid;
 	a.seq = 7 + (uint32_t)i;
+	if (l->v6) {
+		memcpy(&a.local, &me->addr6, sizeof(me->addr6));
+		memcpy(&a.remote, &peer->addr6, sizeof(peer->addr6));
+		a.policy_sel.family = a.packet_sel.family = AF_INET6;
+		memcpy(&a.policy_sel.daddr, &peer->addr6.sin6_addr, 16);
+		a.policy_sel.dprefix = 128;
+		memcpy(&a.packet_sel.saddr, &me->addr6.sin6_addr, 16);
+		memcpy(&a.packet_sel.daddr, &peer->addr6.sin6_addr, 16);
+		a.packet_sel.sprefix = a.packet_sel.dprefix = 128;
+		a.packet_sel.proto = IPPROTO_ICMPV6;
+		return ike_engine_acquire(me->e, &a);
+	}
 	memcpy(&a.local, &me->addr, sizeof(me->addr));
 	memcpy(&a.remote, &peer->addr, sizeof(peer->addr));
 	a.policy_sel.family = AF_INET;
@@ -246,8 +277,7 @@ et_pump(struct et_lab *l)
 
 		memmove(l->q, l->q + 1, (l->nq - 1) * sizeof(*l->q));
 		l->nq--;
-		ike_engine_input(to->e, (const struct sockaddr *)&to->addr,
-		    (const struct sockaddr *)&l->p[d.from].addr, d.buf, d.len);
+		ike_engine_input(to->e, et_sa(l, 1 - d.from), et_sa(l, d.from), d.buf, d.len);
 		n++;
 	}
 	return n;

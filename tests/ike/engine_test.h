@@ -26,7 +26,8 @@ struct et_dgram {
 
 struct et_peer {
 	struct ike_engine	*e;
-	struct sockaddr_in	addr;
+	struct sockaddr_in	addr;		/* IPv4 labs */
+	struct sockaddr_in6	addr6;		/* IPv6 labs: fd00::1, fd00::2 */
 	struct ike_plan		plan;
 	struct ipp_ike_rule	rule;		/* reqid 100 */
 	struct ipp_qm_offer	qm[8];
@@ -61,11 +62,16 @@ struct et_lab {
 	struct et_dgram	*hist;
 	size_t		nhist;
 	struct ike_limits lim[2];	/* given to the engines by et_start */
+	bool		v6;		/* the peers talk over addr6 */
 };
 
 /* A lab with default plans on both sides: MM AES128-SHA1-14, QM ESP AES128/SHA1,
  * transport, PSK "secret", the rule matching on the responder. */
 struct et_lab *et_new(void);
+/* The same lab over IPv6. */
+struct et_lab *et_new6(void);
+/* Peer i's IKE address in the lab's family. */
+const struct sockaddr *et_sa(const struct et_lab *l, int i);
 void	et_free(struct et_lab *l);
 /* (Re)starts both engines with the plans as set now (after tests changed them). */
 void	et_start(struct et_lab *l);
