@@ -232,6 +232,8 @@ i_got_sa(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 	struct isakmp_xform x;
 	struct isakmp_err err;
 	struct isakmp_buf b;
+	uint32_t mine = sa->chosen.life_s;
+	bool lowered;
 
 	if (pl == NULL || isakmp_sa_decode(pl, &s, &err) != 0 || s.nprops != 1) {
 		v1_drop(e, in, &e->st.malformed, "message 2 without a valid SA payload");
@@ -250,8 +252,7 @@ i_got_sa(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 		    ike_prop_mm_offers_str(sa->offers, sa->noffers, ours, sizeof(ours)));
 		return;
 	}
-	if (sa->chosen.life_s == 0 || sa->chosen.life_s > e->plan->main.mm.lifetime_min * 60)
-		sa->chosen.life_s = e->plan->main.mm.lifetime_min * 60;
+	sa->chosen.life_s = ike_prop_life(sa->chosen.life_s, mine, &lowered);
 	memcpy(sa->rcookie, in->m.hdr.rcookie, IKE_SPI_LEN);
 	if (make_ke(sa) != 0) {
 		v1_sa_fail(e, sa, "cannot make a key pair for group %u", sa->chosen.group);
@@ -515,7 +516,9 @@ responder_auth(struct ike_engine *e, struct v1_in *in)
 	memcpy(&ss, in->remote, in->remote->sa_family == AF_INET6 ?
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	snprintf(who, sizeof(who), "peer %s", ike_addr_str(&ss, a, sizeof(a)));
-	return ike_auth_pick(e, auth, nauth, who);
+	/* Quietly: a first message costs the sender nothing, so it must not cost us a log
+	 * line per skipped method. */
+	return ike_auth_pick(e, auth, nauth, who, false);
 }
 
 /* The first of the initiator's transforms we accept; *x is it.  -1: none. */
@@ -809,7 +812,7 @@ ike_v1_acquire(struct ike_engine *e, const struct ike_acquire *a, const struct i
 	struct ike_sa *sa;
 
 	snprintf(who, sizeof(who), "rule '%s'", r->name);
-	auth = ike_auth_pick(e, r->auth, r->nauth, who);
+	auth = ike_auth_pick(e, r->auth, r->nauth, who, true);
 	if (auth == NULL)
 		return -EPERM;
 	if (acquire_running(e, a))

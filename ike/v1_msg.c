@@ -93,14 +93,12 @@ v1_seal(struct ike_engine *e, struct ike_sa *sa, struct isakmp_buf *b, uint8_t *
 	if (isakmp_buf_finish(b, &err) != 0)
 		goto fail;
 	body = b->len - ISAKMP_HDR_LEN;
-	pad = (bl - body % bl) % bl;
-	if (pad > 0) {
-		/* The last pad byte counts the others (racoon's "exclusive tail");
-		 * receivers that ignore padding are not affected. */
-		zeros[pad - 1] = (uint8_t)(pad - 1);
-		if (isakmp_put_raw(b, zeros, pad) != 0 || isakmp_buf_finish(b, &err) != 0)
-			goto fail;
-	}
+	/* 1..block bytes, as strongSwan sends; the last counts the others (racoon's
+	 * "exclusive tail"), which receivers that ignore padding never read. */
+	pad = bl - body % bl;
+	zeros[pad - 1] = (uint8_t)(pad - 1);
+	if (isakmp_put_raw(b, zeros, pad) != 0 || isakmp_buf_finish(b, &err) != 0)
+		goto fail;
 	if (ike_cbc_encrypt(sa->keys.cipher, sa->keys.enc_key, sa->keys.enc_key_len, iv,
 	    b->p + ISAKMP_HDR_LEN, b->p + ISAKMP_HDR_LEN, b->len - ISAKMP_HDR_LEN, iv,
 	    NULL) != 0)

@@ -19,3 +19,12 @@ tests_ike_check_engine_robust_SOURCES = tests/ike/check_engine_robust.c $(IKE_EN
 tests_ike_check_engine_robust_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_ike_check_engine_robust_LDADD = $(IKE_ENGINE_TEST_LDADD)
 endif
+# fuzz_engine: datagrams to a responder, and authenticated Quick Mode / Informational chains.
+if ENABLE_FUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_engine
+tests_fuzz_fuzz_engine_SOURCES = tests/fuzz/fuzz_engine.c
+tests_fuzz_fuzz_engine_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
+tests_fuzz_fuzz_engine_LDADD = ike/libikev1.la ike/libikecrypto.la ike/libisakmp.la \
+	store/libippstore.la $(CRYPTO_LIBS)
+tests_fuzz_fuzz_engine_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif
