@@ -556,6 +556,24 @@ START_TEST(test_sa_short)
 		ck_assert_int_eq(isakmp_sa_decode(&m.chain.pl[0], &sa, &e), -1);
 		ck_assert_int_eq(e.code, n == 7 ? ISAKMP_E_TRUNCATED : ISAKMP_E_PROPOSAL);
 	}
+	/* proposal and transform fixed parts cut short */
+	for (size_t k = 1; k < 16; k++) {
+		uint8_t sab[32] = { 0, 0, 0, 1, 0, 0, 0, 1,
+		    0, 0, 0, (uint8_t)(8 + (k > 8 ? k - 8 : 0)), 1, ISAKMP_PROTO_ISAKMP, 0, 1 };
+		size_t n = 8 + k;
+
+		if (k == 8)
+			continue;	/* a whole proposal with no transform: the count test */
+		isakmp_buf_init(&b, 0);
+		hdr_put(&b, ISAKMP_EXCH_ID_PROT, 0, 0);
+		isakmp_put_payload(&b, ISAKMP_PL_SA, sab, n, NULL);
+		take(&b);
+		parse_ok(&m);
+		ck_assert_int_eq(isakmp_sa_decode(&m.chain.pl[0], &sa, &e), -1);
+		ck_assert_int_eq(e.code, ISAKMP_E_TRUNCATED);
+		ck_assert_str_eq(e.what, k < 8 ? "proposal: fixed part cut short" :
+		    "transform: fixed part cut short");
+	}
 	/* decoding something that is not an SA is a caller bug */
 	ck_assert_int_eq(isakmp_sa_decode(NULL, &sa, &e), -1);
 	ck_assert_int_eq(e.code, ISAKMP_E_USAGE);

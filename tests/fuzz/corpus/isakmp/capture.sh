@@ -5,6 +5,8 @@
 # decrypted body (net/enc level 4); isakmp-extract.py cuts them out as binary files.
 # The host kernel has no ESP, so CHILD_SA installation fails after Quick Mode: every IKE
 # message has been exchanged by then, and the failure adds Informational DELETEs.
+# iked-*.bin are messages of our own ipsecpol-iked as charon received them in the VM lab
+# (tests/vm/ikelab.sh with IPPVM_IKE_CAPTURE=1), kept where they parse strictly.
 # Usage (root): capture.sh OUTDIR
 set -eu
 out=${1:?usage: capture.sh OUTDIR}
