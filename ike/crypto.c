@@ -21,6 +21,56 @@ static const struct {
 	[IPP_HASH_SHA512] = { "SHA2-512", 64 },
 };
 
+/*
+ * Fetched once per process: OpenSSL 3's implicit fetch per call costs more than hashing an
+ * IKE message.  An algorithm the provider lacks (MD5 under FIPS) stays NULL and is refused
+ * when asked for.
+ */
+static CRYPTO_ONCE fetch_once = CRYPTO_ONCE_STATIC_INIT;
+static EVP_MD *mds[IPP_HASH_COUNT];
+static EVP_MAC_CTX *hmacs[IPP_HASH_COUNT];	/* HMAC with its digest set, no key */
+
+static void
+fetch_all(void)
+{
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
+
+	for (int h = 0; h < IPP_HASH_COUNT; h++) {
+		OSSL_PARAM params[2];
+
+		if (hashes[h].ossl == NULL ||
+		    (mds[h] = EVP_MD_fetch(NULL, hashes[h].ossl, NULL)) == NULL || mac == NULL)
+			continue;
+		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+		    (char *)hashes[h].ossl, 0);
+		params[1] = OSSL_PARAM_construct_end();
+		if ((hmacs[h] = EVP_MAC_CTX_new(mac)) != NULL &&
+		    !EVP_MAC_CTX_set_params(hmacs[h], params)) {
+			EVP_MAC_CTX_free(hmacs[h]);
+			hmacs[h] = NULL;
+		}
+	}
+	/* The contexts hold their own references. */
+	EVP_MAC_free(mac);
+}
+
+static const EVP_MD *
+md_get(enum ipp_hash h)
+{
+	if (!CRYPTO_THREAD_run_once(&fetch_once, fetch_all))
+		return NULL;
+	return mds[h];
+}
+
+/* A fresh HMAC-h context, to be keyed by EVP_MAC_init; NULL if OpenSSL lacks it. */
+static EVP_MAC_CTX *
+hmac_new(enum ipp_hash h)
+{
+	if (!CRYPTO_THREAD_run_once(&fetch_once, fetch_all) || hmacs[h] == NULL)
+		return NULL;
+	return EVP_MAC_CTX_dup(hmacs[h]);
+}
+
 int
 ike_random(void *buf, size_t len, struct ipp_err *e)
 {
@@ -63,18 +113,16 @@ ike_hash(enum ipp_hash h, const struct iovec *iov, size_t n, uint8_t *out,
     struct ipp_err *e)
 {
 	EVP_MD_CTX *ctx;
-	EVP_MD *md;
+	const EVP_MD *md;
 	unsigned int olen;
 	int ok;
 
 	if (ike_hash_len(h) == 0)
 		return bad_hash("hash", h, e);
-	if ((md = EVP_MD_fetch(NULL, hashes[h].ossl, NULL)) == NULL)
+	if ((md = md_get(h)) == NULL)
 		return ipp_errf(e, IPP_E_UNSUPP, "hash: OpenSSL has no %s", hashes[h].ossl);
-	if ((ctx = EVP_MD_CTX_new()) == NULL) {
-		EVP_MD_free(md);
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
 		return ipp_errf(e, IPP_E_NOMEM, "hash %s: out of memory", hashes[h].ossl);
-	}
 	ok = EVP_DigestInit_ex2(ctx, md, NULL);
 	for (size_t i = 0; ok && i < n; i++)
 		if (iov[i].iov_len > 0)
@@ -82,7 +130,6 @@ ike_hash(enum ipp_hash h, const struct iovec *iov, size_t n, uint8_t *out,
 	if (ok)
 		ok = EVP_DigestFinal_ex(ctx, out, &olen) && olen == hashes[h].len;
 	EVP_MD_CTX_free(ctx);
-	EVP_MD_free(md);
 	if (!ok)
 		return ipp_errf(e, IPP_E_NOMEM, "hash %s: OpenSSL failed", hashes[h].ossl);
 	return 0;
@@ -93,14 +140,10 @@ prf_run(EVP_MAC_CTX *ctx, enum ipp_hash h, const void *key, size_t klen,
     const struct iovec *iov, size_t n, uint8_t *out)
 {
 	static const uint8_t nokey;
-	OSSL_PARAM params[2];
 	size_t olen;
 
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)hashes[h].ossl, 0);
-	params[1] = OSSL_PARAM_construct_end();
 	/* OpenSSL refuses a NULL key even of length 0; HMAC with an empty key is defined. */
-	if (!EVP_MAC_init(ctx, klen > 0 ? key : &nokey, klen, params))
+	if (!EVP_MAC_init(ctx, klen > 0 ? key : &nokey, klen, NULL))
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		if (iov[i].iov_len > 0 && !EVP_MAC_update(ctx, iov[i].iov_base, iov[i].iov_len))
@@ -114,19 +157,17 @@ int
 ike_prf(enum ipp_hash h, const void *key, size_t klen, const struct iovec *iov, size_t n,
     uint8_t *out, struct ipp_err *e)
 {
-	EVP_MAC *mac;
-	EVP_MAC_CTX *ctx = NULL;
-	int rc = -1;
+	EVP_MAC_CTX *ctx;
+	int rc;
 
 	if (ike_hash_len(h) == 0)
 		return bad_hash("prf", h, e);
-	if ((mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL)) == NULL)
-		return ipp_errf(e, IPP_E_UNSUPP, "prf: OpenSSL has no HMAC");
-	if ((ctx = EVP_MAC_CTX_new(mac)) != NULL)
-		rc = prf_run(ctx, h, key, klen, iov, n, out);
+	if ((ctx = hmac_new(h)) == NULL)
+		return ipp_errf(e, IPP_E_UNSUPP, "prf: OpenSSL has no HMAC-%s (or is out of "
+		    "memory)", hashes[h].ossl);
+	rc = prf_run(ctx, h, key, klen, iov, n, out);
 	/* The context holds the key's pads; freeing it cleanses them. */
 	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
 	if (rc != 0) {
 		ike_wipe(out, hashes[h].len);
 		return ipp_errf(e, IPP_E_NOMEM, "prf HMAC-%s: OpenSSL failed", hashes[h].ossl);

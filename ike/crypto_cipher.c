@@ -58,25 +58,46 @@ ike_cipher_block_len(enum ipp_cipher c)
 	return ciphers[c].block_len;
 }
 
-static EVP_CIPHER *
-cipher_fetch(enum ipp_cipher c, struct ipp_err *e)
-{
-	EVP_CIPHER *ciph;
+/* The default provider's ciphers, fetched once (an implicit fetch per message costs more
+ * than encrypting it). */
+static CRYPTO_ONCE fetch_once = CRYPTO_ONCE_STATIC_INIT;
+static EVP_CIPHER *fetched[IPP_CIPHER_COUNT];
 
+static void
+fetch_all(void)
+{
+	for (int c = 0; c < IPP_CIPHER_COUNT; c++)
+		if (ciphers[c].ossl != NULL && c != IPP_CIPHER_DES)
+			fetched[c] = EVP_CIPHER_fetch(NULL, ciphers[c].ossl, NULL);
+}
+
+static void
+legacy_fetch(void)
+{
+	legacy_load();
+	if (legacy_ctx != NULL)
+		fetched[IPP_CIPHER_DES] = EVP_CIPHER_fetch(legacy_ctx, "DES-CBC", NULL);
+}
+
+static const EVP_CIPHER *
+cipher_get(enum ipp_cipher c, struct ipp_err *e)
+{
 	if (c != IPP_CIPHER_DES) {
-		if ((ciph = EVP_CIPHER_fetch(NULL, ciphers[c].ossl, NULL)) == NULL)
+		if (!CRYPTO_THREAD_run_once(&fetch_once, fetch_all) || fetched[c] == NULL) {
 			ipp_errf(e, IPP_E_UNSUPP, "cipher %s: not available in OpenSSL",
 			    ciphers[c].ossl);
-		return ciph;
+			return NULL;
+		}
+		return fetched[c];
 	}
-	if (!CRYPTO_THREAD_run_once(&legacy_once, legacy_load) || legacy_ctx == NULL) {
+	if (!CRYPTO_THREAD_run_once(&legacy_once, legacy_fetch) || legacy_ctx == NULL) {
 		ipp_errf(e, IPP_E_UNSUPP, "cipher DES-CBC: needs OpenSSL's legacy provider, "
 		    "which could not be loaded (is ossl-modules/legacy.so installed?)");
 		return NULL;
 	}
-	if ((ciph = EVP_CIPHER_fetch(legacy_ctx, ciphers[c].ossl, NULL)) == NULL)
+	if (fetched[IPP_CIPHER_DES] == NULL)
 		ipp_errf(e, IPP_E_UNSUPP, "cipher DES-CBC: OpenSSL's legacy provider lacks it");
-	return ciph;
+	return fetched[IPP_CIPHER_DES];
 }
 
 static int
@@ -99,7 +120,7 @@ cbc_check(const char *what, enum ipp_cipher c, size_t klen, size_t len, struct i
 }
 
 static int
-cbc_run(EVP_CIPHER *ciph, int enc, const uint8_t *key, const uint8_t *iv, const uint8_t *in,
+cbc_run(const EVP_CIPHER *ciph, int enc, const uint8_t *key, const uint8_t *iv, const uint8_t *in,
     uint8_t *out, size_t len)
 {
 	EVP_CIPHER_CTX *ctx;
@@ -123,7 +144,7 @@ cbc(const char *what, int enc, enum ipp_cipher c, const uint8_t *key, size_t kle
     struct ipp_err *e)
 {
 	uint8_t last[IKE_BLOCK_MAX];
-	EVP_CIPHER *ciph;
+	const EVP_CIPHER *ciph;
 	size_t bl;
 	int rc;
 
@@ -135,13 +156,12 @@ cbc(const char *what, int enc, enum ipp_cipher c, const uint8_t *key, size_t kle
 			memmove(iv_next, iv, bl);
 		return 0;
 	}
-	if ((ciph = cipher_fetch(c, e)) == NULL)
+	if ((ciph = cipher_get(c, e)) == NULL)
 		return -1;
 	/* Decrypting in place overwrites the last ciphertext block: keep it first. */
 	if (!enc)
 		memcpy(last, in + len - bl, bl);
 	rc = cbc_run(ciph, enc, key, iv, in, out, len);
-	EVP_CIPHER_free(ciph);
 	if (rc != 0) {
 		ike_wipe(out, len);
 		return ipp_errf(e, IPP_E_NOMEM, "%s %s: OpenSSL failed", what, ciphers[c].ossl);

@@ -302,7 +302,11 @@ modp_derive(const struct ike_dh *dh, const uint8_t *peer, uint8_t *secret, BN_CT
 	    (pm1 = BN_CTX_get(bn)) == NULL || BN_bin2bn(peer, len, y) == NULL ||
 	    BN_copy(pm1, dh->p) == NULL || !BN_sub_word(pm1, 1))
 		goto out;
-	/* 1 < y < p-1: excludes 0, 1 and p-1, the values that fix the secret. */
+	/*
+	 * 1 < y < p-1 excludes 0, 1 and p-1, the values that fix the secret.  With a safe
+	 * prime that is all the check a peer's value needs (RFC 6989, MODP groups): no subgroup
+	 * but {1, p-1} is small enough to confine the secret.
+	 */
 	if (BN_cmp(y, BN_value_one()) <= 0 || BN_cmp(y, pm1) >= 0) {
 		*why = "is not in the range 1 < y < p-1";
 		rc = -2;

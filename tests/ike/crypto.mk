@@ -33,3 +33,8 @@ tests_fuzz_fuzz_ike_dh_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
 tests_fuzz_fuzz_ike_dh_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_ike_dh_LDADD = ike/libikecrypto.la store/libippstore.la $(CRYPTO_LIBS)
 endif
+# The crypto benchmark's program: built by "make check", run only by tests/bench/ike-crypto.
+check_PROGRAMS += tests/bench/bench_ike_crypto
+tests_bench_bench_ike_crypto_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
+tests_bench_bench_ike_crypto_LDADD = ike/libikecrypto.la store/libippstore.la $(CRYPTO_LIBS)
+EXTRA_DIST += tests/bench/ike-crypto
