@@ -153,22 +153,22 @@ xfrm_batch_collect(struct xfrm_batch *b, size_t lo, size_t hi)
 	struct mmsghdr m[XFRM_ACK_SLOTS];
 	struct iovec iov[XFRM_ACK_SLOTS];
 	struct sockaddr_nl sa[XFRM_ACK_SLOTS];
-	size_t got = 0, want = hi - lo, j;
+	size_t got = 0, want = hi - lo, j, k;
 	int n, rc;
 
+	memset(m, 0, sizeof(m));
 	for (j = 0; j < XFRM_ACK_SLOTS; j++) {
 		iov[j].iov_base = b->h->rx + j * XFRM_ACK_SLOT;
 		iov[j].iov_len = XFRM_ACK_SLOT;
+		m[j].msg_hdr.msg_name = &sa[j];
+		m[j].msg_hdr.msg_iov = &iov[j];
+		m[j].msg_hdr.msg_iovlen = 1;
 	}
 	while (got < want) {
-		memset(m, 0, sizeof(m));
-		for (j = 0; j < XFRM_ACK_SLOTS; j++) {
-			m[j].msg_hdr.msg_name = &sa[j];
-			m[j].msg_hdr.msg_namelen = sizeof(sa[j]);
-			m[j].msg_hdr.msg_iov = &iov[j];
-			m[j].msg_hdr.msg_iovlen = 1;
-		}
 		j = want - got < XFRM_ACK_SLOTS ? want - got : XFRM_ACK_SLOTS;
+		/* The kernel rewrites msg_len, msg_namelen and msg_flags of the slots it fills. */
+		for (k = 0; k < j; k++)
+			m[k].msg_hdr.msg_namelen = sizeof(sa[k]);
 		n = recvmmsg(b->h->fd, m, (unsigned int)j, MSG_WAITFORONE, NULL);
 		if (n == -1 && errno == EINTR)
 			continue;
