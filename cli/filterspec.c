@@ -7,12 +7,6 @@
 #include "cli/filterspec.h"
 #include "cli/lex.h"
 
-#define PROTO_ICMP	1
-#define PROTO_TCP	6
-#define PROTO_UDP	17
-#define PROTO_ICMPV6	58
-#define PROTO_RAW	255
-
 /* The whole filterspec, for messages. */
 struct ctx {
 	const char *text;
@@ -34,14 +28,6 @@ struct side {
 struct piece {
 	const char *s;
 	size_t n;
-};
-
-static const struct {
-	const char *name;
-	uint8_t proto;
-} proto_names[] = {
-	{ "ANY", 0 }, { "ICMP", PROTO_ICMP }, { "TCP", PROTO_TCP }, { "UDP", PROTO_UDP },
-	{ "ICMPV6", PROTO_ICMPV6 }, { "RAW", PROTO_RAW },
 };
 
 static const char *
@@ -327,17 +313,13 @@ parse_proto(struct ctx *c, struct piece f, struct side *sd)
 {
 	char b[IPP_LEX_SHOWLEN];
 	uint32_t v;
+	int p;
 
 	if (f.n == 0 || ipp_lex_eq(f.s, f.n, "*"))
 		return 0;
-	for (size_t i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++) {
-		if (ipp_lex_eq(f.s, f.n, proto_names[i].name)) {
-			sd->has_proto = proto_names[i].proto != 0;
-			sd->proto = proto_names[i].proto;
-			return 0;
-		}
-	}
-	if (ipp_lex_u32(f.s, f.n, 0, 255, &v) == -1)
+	if ((p = ipp_proto_lookup(f.s, f.n, IPP_PROTO_FSPEC)) != -1)
+		v = (uint32_t)p;
+	else if (ipp_lex_u32(f.s, f.n, 0, 255, &v) == -1)
 		return FAIL(c, "protocol %s is not TCP, UDP, ICMP, ICMPV6, RAW, ANY or a number "
 		    "from 0 to 255", show(f, b));
 	sd->has_proto = v != 0;
@@ -384,8 +366,8 @@ combine(struct ctx *c, struct side *src, struct side *dst, struct ipp_filter *f)
 		return FAIL(c, "protocol %u on the source side conflicts with %u on the "
 		    "destination side", src->proto, dst->proto);
 	f->proto = p->has_proto ? p->proto : 0;
-	if ((src->port != 0 || dst->port != 0) && f->proto != PROTO_TCP &&
-	    f->proto != PROTO_UDP)
+	if ((src->port != 0 || dst->port != 0) && f->proto != IPPROTO_TCP &&
+	    f->proto != IPPROTO_UDP)
 		return FAIL(c, "port %u needs protocol TCP or UDP (e.g. 0:80+*::TCP)",
 		    src->port != 0 ? src->port : dst->port);
 	if (src->addr.family != AF_UNSPEC && dst->addr.family != AF_UNSPEC &&
@@ -478,9 +460,10 @@ format_addr(const struct ipp_addr *a, char *buf, size_t len)
 static const char *
 proto_name(unsigned proto, char buf[8])
 {
-	for (size_t i = 1; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
-		if (proto_names[i].proto == proto)
-			return proto_names[i].name;
+	const char *w = ipp_proto_word(proto, IPP_PROTO_FSPEC);
+
+	if (w != NULL)
+		return w;
 	snprintf(buf, 8, "%u", proto);
 	return buf;
 }

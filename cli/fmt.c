@@ -49,14 +49,10 @@ ipp_fmt_mm_offer(const struct ipp_mm_offer *o, char *buf, size_t len)
 const char *
 ipp_fmt_proto(unsigned proto, char *buf, size_t len)
 {
-	static const struct {
-		unsigned n;
-		const char *name;
-	} names[] = { { 0, "ANY" }, { 1, "ICMP" }, { 6, "TCP" }, { 17, "UDP" }, { 255, "RAW" } };
+	const char *w = ipp_proto_word(proto, IPP_PROTO_NETSH);
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].n == proto)
-			return names[i].name;
+	if (w != NULL)
+		return w;
 	snprintf(buf, len, "%u", proto);
 	return buf;
 }

@@ -413,12 +413,14 @@ int	xfrm_spd_parse(const void *nlh, size_t len, struct xfrm_spd_info *out);
 /* ----------------------------------------------------- xfrm_batch.c */
 
 /*
- * A batch sends many operations in few sendmsg calls: messages are packed into a large
- * buffer, each with NLM_F_ACK and its own sequence number, and sent whenever the buffer is
- * full and at xfrm_batch_commit().  Every operation gets its own result, found by the index
- * that queueing it returned.  A batch is not a transaction: operations already sent stay
- * done whatever happens to later ones, and queued operations may reach the kernel before
- * commit.  The buffer is wiped after every send (state operations carry keys).
+ * A batch sends many operations in few sendmsg calls: messages are packed into a buffer,
+ * each with NLM_F_ACK and its own sequence number, and sent when the buffer is full, when
+ * the send window is (8 operations at first, doubling with each send, so the kernel's hash
+ * tables grow in step), and at xfrm_batch_commit().  Every operation gets its own result,
+ * found by the index that queueing it returned.  A batch is not a transaction: operations
+ * already sent stay done whatever happens to later ones, and queued operations may reach
+ * the kernel before commit.  The buffer is wiped after every send (state operations carry
+ * keys).
  */
 struct xfrm_batch;
 

@@ -25,12 +25,22 @@ static const struct {
 	{ "gateway", IPP_ADDR_SRV_GATEWAY },
 };
 
+#define PF_ALL (IPP_PROTO_STORE | IPP_PROTO_NETSH | IPP_PROTO_FSPEC)
+
+/*
+ * Protocol names of every text form: the forms that know a name read it, and write a
+ * number as the first name they know for it (else as a decimal).  netsh knows no ICMPv6
+ * keyword; ipsecpol -f spells it ICMPV6; the store reads both and writes IPV6-ICMP.
+ */
 static const struct {
 	const char *name;
 	unsigned proto;
+	unsigned forms;
 } protos[] = {
-	{ "ANY", 0 }, { "ICMP", IPPROTO_ICMP }, { "TCP", IPPROTO_TCP }, { "UDP", IPPROTO_UDP },
-	{ "IPV6-ICMP", IPPROTO_ICMPV6 }, { "RAW", IPPROTO_RAW },
+	{ "ANY", 0, PF_ALL }, { "ICMP", IPPROTO_ICMP, PF_ALL }, { "TCP", IPPROTO_TCP, PF_ALL },
+	{ "UDP", IPPROTO_UDP, PF_ALL }, { "IPV6-ICMP", IPPROTO_ICMPV6, IPP_PROTO_STORE },
+	{ "ICMPV6", IPPROTO_ICMPV6, IPP_PROTO_STORE | IPP_PROTO_FSPEC },
+	{ "RAW", IPPROTO_RAW, PF_ALL },
 };
 
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
@@ -470,15 +480,33 @@ ipp_addr_parse(struct ipp_addr *a, const char *text, const char *mask, struct ip
 }
 
 int
+ipp_proto_lookup(const char *s, size_t n, unsigned form)
+{
+	for (size_t i = 0; i < NPROTOS; i++)
+		if ((protos[i].forms & form) != 0 && strlen(protos[i].name) == n &&
+		    strncasecmp(s, protos[i].name, n) == 0)
+			return (int)protos[i].proto;
+	return -1;
+}
+
+const char *
+ipp_proto_word(unsigned proto, unsigned form)
+{
+	for (size_t i = 0; i < NPROTOS; i++)
+		if ((protos[i].forms & form) != 0 && protos[i].proto == proto)
+			return protos[i].name;
+	return NULL;
+}
+
+int
 ipp_proto_from_name(const char *s)
 {
+	int p;
+
 	if (s == NULL)
 		return -1;
-	for (size_t i = 0; i < NPROTOS; i++)
-		if (strcasecmp(s, protos[i].name) == 0)
-			return (int)protos[i].proto;
-	if (strcasecmp(s, "icmpv6") == 0)
-		return IPPROTO_ICMPV6;
+	if ((p = ipp_proto_lookup(s, strlen(s), IPP_PROTO_STORE)) != -1)
+		return p;
 	if (!all_digits(s) || strlen(s) > 3 || atoi(s) > 255)
 		return -1;
 	return atoi(s);
@@ -487,11 +515,11 @@ ipp_proto_from_name(const char *s)
 const char *
 ipp_proto_name(unsigned proto, char *buf, size_t len)
 {
-	for (size_t i = 0; i < NPROTOS; i++)
-		if (protos[i].proto == proto) {
-			snprintf(buf, len, "%s", protos[i].name);
-			return buf;
-		}
-	snprintf(buf, len, "%u", proto);
+	const char *w = ipp_proto_word(proto, IPP_PROTO_STORE);
+
+	if (w != NULL)
+		snprintf(buf, len, "%s", w);
+	else
+		snprintf(buf, len, "%u", proto);
 	return buf;
 }

@@ -298,6 +298,17 @@ const char *ipp_addr_format(const struct ipp_addr *a, char *buf, size_t len);
  * A subnet with bits set below its prefix (10.0.0.1/8) is refused, not normalized; DNS
  * names are kept in lower case; "0.0.0.0/0" stays an IPv4 subnet, distinct from "any". */
 int ipp_addr_parse(struct ipp_addr *a, const char *text, const char *mask, struct ipp_err *e);
+/* The text forms that name protocols: the store's, netsh's (show, export) and ipsecpol -f's. */
+enum ipp_proto_form {
+	IPP_PROTO_STORE = 1,
+	IPP_PROTO_NETSH = 2,
+	IPP_PROTO_FSPEC = 4,
+};
+/* Protocol number of the name s[0..n) (any case) in one of the forms (an OR of them); -1 if
+ * no such form knows it.  Numbers are not names: the caller reads those. */
+int ipp_proto_lookup(const char *s, size_t n, unsigned form);
+/* The name form writes proto as, or NULL if it writes proto as a decimal. */
+const char *ipp_proto_word(unsigned proto, unsigned form);
 /* Protocol number for "any", "tcp", "udp", "icmp", "raw", "ipv6-icmp" or a decimal; -1 if not. */
 int ipp_proto_from_name(const char *s);
 /* "ANY", "ICMP", "TCP", "UDP", "IPV6-ICMP", "RAW" or the decimal number.  Returns buf. */

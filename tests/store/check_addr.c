@@ -327,6 +327,33 @@ START_TEST(test_protocols)
 }
 END_TEST
 
+/* One table, three text forms: each reads and writes only its own names. */
+START_TEST(test_protocol_forms)
+{
+	ck_assert_int_eq(ipp_proto_lookup("TCPx", 3, IPP_PROTO_FSPEC), 6);
+	ck_assert_int_eq(ipp_proto_lookup("tcp", 2, IPP_PROTO_FSPEC), -1);
+	ck_assert_int_eq(ipp_proto_lookup("icmpv6", 6, IPP_PROTO_FSPEC), 58);
+	ck_assert_int_eq(ipp_proto_lookup("ipv6-icmp", 9, IPP_PROTO_FSPEC), -1);
+	ck_assert_int_eq(ipp_proto_lookup("ipv6-icmp", 9, IPP_PROTO_STORE), 58);
+	ck_assert_int_eq(ipp_proto_lookup("icmpv6", 6, IPP_PROTO_NETSH), -1);
+	ck_assert_int_eq(ipp_proto_lookup("6", 1, IPP_PROTO_STORE), -1);
+	ck_assert_str_eq(ipp_proto_word(58, IPP_PROTO_STORE), "IPV6-ICMP");
+	ck_assert_str_eq(ipp_proto_word(58, IPP_PROTO_FSPEC), "ICMPV6");
+	ck_assert_ptr_null(ipp_proto_word(58, IPP_PROTO_NETSH));
+	ck_assert_ptr_null(ipp_proto_word(50, IPP_PROTO_STORE));
+	ck_assert_str_eq(ipp_proto_word(255, IPP_PROTO_NETSH), "RAW");
+	ck_assert_str_eq(ipp_proto_word(0, IPP_PROTO_FSPEC), "ANY");
+	/* Every name a form writes, it reads back. */
+	for (unsigned f = IPP_PROTO_STORE; f <= IPP_PROTO_FSPEC; f <<= 1)
+		for (unsigned p = 0; p <= 255; p++) {
+			const char *w = ipp_proto_word(p, f);
+
+			if (w != NULL)
+				ck_assert_int_eq(ipp_proto_lookup(w, strlen(w), f), (int)p);
+		}
+}
+END_TEST
+
 static Suite *
 addr_suite(void)
 {
@@ -341,6 +368,7 @@ addr_suite(void)
 	tcase_add_test(tc, test_check_struct);
 	tcase_add_test(tc, test_format_edges);
 	tcase_add_test(tc, test_protocols);
+	tcase_add_test(tc, test_protocol_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -69,6 +69,24 @@ tap_check "the malformed line was refused before queueing, taking no index" \
 tap_check "operations around the failures were applied" test "$(ip_count)" -eq 3
 ip_has "the block policy after the failures is in" "src 10.2.0.5/32 dst 10.2.0.6/32" "action block"
 
+# The first sends carry 8, 16 and 32 operations: duplicates on both sides of each edge
+# (ops 7|8, 23|24, 55|56) must still be reported by their own index.
+X policy-flush
+i=0
+while [ $i -lt 60 ]; do
+	case $i in
+	7 | 8 | 23 | 24 | 55 | 56) echo "policy-add --src 10.5.0.1 --dst 10.6.0.1 --dir out" ;;
+	*) echo "policy-add --src 10.5.0.$((i + 2)) --dst 10.6.0.1 --dir out" ;;
+	esac
+	i=$((i + 1))
+done >"$ns.edge"
+tap_cleanup "rm -f $ns.edge"
+res=$(ip netns exec "$ns" "$tool" batch <"$ns.edge")
+tap_check "duplicates at the send edges: ops 8, 23, 24, 55, 56 failed, op 7 went in" \
+	test "$(printf '%s\n' "$res" | tr '\n' ' ')" = \
+	"op 8: error=-17 (File exists) op 23: error=-17 (File exists) op 24: error=-17 (File exists) op 55: error=-17 (File exists) op 56: error=-17 (File exists) batch ops=60 failed=5 rejected=0 "
+tap_check "the other 55 are in" test "$(ip_count)" -eq 55
+
 # Large enough to take several sendmsg calls; the duplicate sits in a later one.
 X policy-flush
 i=0

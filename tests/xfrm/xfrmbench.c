@@ -14,20 +14,26 @@
 
 #include "kernel-xfrm/xfrm.h"
 
+/* Fills the parts every policy shares; bench_addr() then sets policy i's addresses. */
 static void
-bench_policy(struct xfrm_policy *p, unsigned int i)
+bench_policy(struct xfrm_policy *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->sel.family = AF_INET;
 	p->sel.sprefix = p->sel.dprefix = 32;
-	p->sel.saddr.a4 = htonl(0x0a010000u | (i & 0xffffu));
-	p->sel.daddr.a4 = htonl(0x0a020000u | (i & 0xffffu));
 	p->dir = XFRM_POLICY_OUT;
 	p->action = XFRM_POLICY_ALLOW;
 	p->ntmpl = 1;
 	p->tmpl[0].proto = IPPROTO_ESP;
 	p->tmpl[0].mode = XFRM_MODE_TRANSPORT;
 	p->tmpl[0].reqid = 1;
+}
+
+static void
+bench_addr(struct xfrm_policy *p, unsigned int i)
+{
+	p->sel.saddr.a4 = htonl(0x0a010000u | (i & 0xffffu));
+	p->sel.daddr.a4 = htonl(0x0a020000u | (i & 0xffffu));
 }
 
 static int
@@ -40,8 +46,9 @@ bench_batch(struct xfrm_handle *h, unsigned int n, bool del)
 
 	if ((rc = xfrm_batch_new(h, &b)) < 0)
 		return rc;
+	bench_policy(&p);
 	for (unsigned int k = 0; k < n && rc >= 0; k++) {
-		bench_policy(&p, k);
+		bench_addr(&p, k);
 		rc = del ? xfrm_batch_policy_del(b, &p) : xfrm_batch_policy_add(b, &p);
 	}
 	if (rc >= 0 && (rc = xfrm_batch_commit(b)) > 0) {
