@@ -674,7 +674,15 @@ ctl_auth_parse(const struct ctl_attr *na, struct ipp_auth *u, struct ipp_err *e)
 			if ((rc = ctl_get_enum(&a, IPP_AUTH_CERT, &k, e)) == 0)
 				u->kind = (enum ipp_auth_kind)k;
 			break;
-		case CTL_U_VALUE:	rc = ctl_get_str(&a, &u->value, e); break;
+		case CTL_U_VALUE:
+			/* A repeated value must not leak (or leave unwiped) the first key. */
+			if (u->value != NULL) {
+				explicit_bzero(u->value, strlen(u->value));
+				free(u->value);
+				u->value = NULL;
+			}
+			rc = ctl_get_str(&a, &u->value, e);
+			break;
 		case CTL_U_CERTMAP:	rc = ctl_get_bool(&a, &u->certmap, e); break;
 		case CTL_U_EXCLCA:	rc = ctl_get_bool(&a, &u->excludecaname, e); break;
 		}
