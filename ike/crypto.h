@@ -54,8 +54,10 @@ int	ike_hash(enum ipp_hash h, const struct iovec *iov, size_t n, uint8_t *out,
 
 /*
  * The HMAC PRF of IKE (RFC 2104 over hash h): out = HMAC-h(key, iov[0] | ... | iov[n-1]).
- * out must hold ike_hash_len(h) bytes; out may not overlap the inputs' memory when it is
- * also a key.  A key of klen 0 is allowed (key may then be NULL).  Errors as ike_hash().
+ * out must hold ike_hash_len(h) bytes; it may be the memory of the key or of an input
+ * (all input is read before out is written), so Kn = prf(K, Kn-1) can run in place.  A key
+ * of klen 0 is allowed (key may then be NULL).  Errors as ike_hash(); on error out is
+ * wiped.
  * MD5 is accepted only because legacy policies name it; the caller decides whether legacy
  * algorithms are allowed.
  */

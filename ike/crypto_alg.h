@@ -37,9 +37,9 @@ const struct ike_kernel_alg *ike_alg_integ(enum ipp_hash h);
 
 /*
  * Bytes of KEYMAT one ESP SA needs: the encryption key (salt included) followed by the
- * integrity key.  auth must be IPP_HASH_NONE with an AEAD cipher; with a CBC cipher or
- * null encryption it must be a hash.  0 for a combination that is not valid (so callers
- * refuse it), including null encryption without integrity.
+ * integrity key.  auth must be IPP_HASH_NONE with an AEAD cipher; with null encryption it
+ * must be a hash; with a CBC cipher it may be IPP_HASH_NONE (confidentiality only, which
+ * Windows policies allow).  0 for a combination that is not valid, so callers refuse it.
  */
 size_t	ike_alg_esp_keymat_len(enum ipp_cipher c, enum ipp_hash auth);
 
