@@ -54,7 +54,7 @@ iked_sel_contains(const struct xfrm_sel *s, const struct ike_ts *src,
 	if (!spd_prefix_contains(s->family, &s->saddr, s->sprefix, &src->addr, src->prefix) ||
 	    !spd_prefix_contains(s->family, &s->daddr, s->dprefix, &dst->addr, dst->prefix))
 		return false;
-	if (s->proto != 0 && s->proto != src->proto)
+	if (s->proto != 0 && (s->proto != src->proto || s->proto != dst->proto))
 		return false;
 	return spd_port_contains(s->sport, s->sport_mask, src->port) &&
 	    spd_port_contains(s->dport, s->dport_mask, dst->port);

@@ -11,5 +11,9 @@ ike_libiked_la_SOURCES = ike/iked.h \
 	ike/iked_agent.c ike/iked_caps.c ike/iked_events.c ike/iked_kernel.c \
 	ike/iked_loop.c ike/iked_net.c ike/iked_show.c ike/iked_spd.c \
 	agent/log.c agent/log.h
-ike_libiked_la_LIBADD = ike/libikeplan.la kernel-xfrm/libxfrm.la agent/libippctl.la \
-	store/libippstore.la
+ike_libiked_la_LIBADD = ike/libikev1.la ike/libikeplan.la kernel-xfrm/libxfrm.la \
+	agent/libippctl.la store/libippstore.la
+
+sbin_PROGRAMS += ike/ipsecpol-iked
+ike_ipsecpol_iked_SOURCES = ike/main.c
+ike_ipsecpol_iked_LDADD = ike/libiked.la
