@@ -35,6 +35,6 @@ endif
 check_PROGRAMS += tests/ike/ikepeer
 tests_ike_ikepeer_SOURCES = tests/ike/ikepeer.c
 tests_ike_ikepeer_LDADD = ike/libisakmp.la
-IKE_NETNS_TESTS = tests/ike/iked.sh
+IKE_NETNS_TESTS = tests/ike/iked.sh tests/ike/pair.sh
 TESTS += $(IKE_NETNS_TESTS)
 EXTRA_DIST += $(IKE_NETNS_TESTS)
