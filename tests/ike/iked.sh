@@ -138,4 +138,6 @@ out=$(ipp dynamic show mmsas 2>&1); rc=$?
 tap_check "iked = none: dynamic show mmsas fails with exit 3 and says why" \
 	sh -c "test $rc -eq 3 && echo '$out' | grep -q 'no IKE module is configured'"
 agent_stop
+tap_check "no sanitizer report from the agent or the modules" \
+	sh -c "! grep -q 'Sanitizer\|runtime error' $tmp/log $tmp/log.1"
 tap_done

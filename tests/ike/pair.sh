@@ -99,4 +99,9 @@ tap_check "no SA with keys is left on either side" \
 tap_check "no quick-mode SA bundle listed on A" \
 	sh -c "test \$($IPSECPOL --agent-socket $tmp/a/run/ctl.sock --json dynamic show qmsas | jq '.qmsas | length') = 0"
 tap_check "the preshared key is in no log" sh -c "! grep -q 'pair secret' $tmp/a/log $tmp/b/log"
+kill -TERM "$pid_a" "$pid_b"
+wait "$pid_a" "$pid_b"
+tap_check "both stop cleanly, no sanitizer report" \
+	sh -c "grep -q 'IKE module stopped' $tmp/a/log && grep -q 'IKE module stopped' $tmp/b/log &&
+	       ! grep -q 'Sanitizer\|runtime error' $tmp/a/log $tmp/b/log"
 tap_done
