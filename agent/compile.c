@@ -53,6 +53,8 @@ ipp_exempt_name(enum ipp_exempt_kind k)
 		return "multicast";
 	case IPP_EXEMPT_BROADCAST:
 		return "broadcast";
+	case IPP_EXEMPT_ND:
+		return "neighbour discovery";
 	}
 	return "?";
 }

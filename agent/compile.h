@@ -177,6 +177,7 @@ enum ipp_exempt_kind {
 	IPP_EXEMPT_RSVP,
 	IPP_EXEMPT_MULTICAST,
 	IPP_EXEMPT_BROADCAST,
+	IPP_EXEMPT_ND,		/* IPv6 neighbour discovery, always: IPv6 needs it to reach anyone */
 };
 
 /* Where a kernel policy came from. */

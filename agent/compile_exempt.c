@@ -1,6 +1,9 @@
 /*
  * Default exemptions, Windows' NoDefaultExempt (windows-cli.md §5): ALLOW policies ahead
- * of every filter.  IKE is exempt at every level, so the IKE module can always talk.
+ * of every filter.  IKE is exempt at every level, so the IKE module can always talk, and so
+ * is IPv6 neighbour discovery: a rule "me <-> peer, any protocol" would otherwise catch the
+ * neighbour solicitations and advertisements to the peer, and with no SA yet nothing,
+ * IKE included, could reach it (Windows exempts ND since Vista).
  */
 #include <string.h>
 #include <sys/socket.h>
@@ -11,6 +14,9 @@
 #define PORT_NATT	4500
 #define PORT_KERBEROS	88
 #define PROTO_RSVP	46
+#define PROTO_ICMPV6	58
+#define ND_FIRST	133	/* router solicitation .. */
+#define ND_LAST		137	/* .. redirect */
 
 struct ex {
 	const struct ipp_compile_env	*env;
@@ -99,6 +105,22 @@ exempt_ike(struct ex *x)
 	return local_port(x, IPPROTO_UDP, PORT_NATT);
 }
 
+/* ICMPv6 types 133..137, by type (XFRM matches an ICMP type as the source port). */
+static int
+exempt_nd(struct ex *x)
+{
+	struct xfrm_sel sel = { .family = AF_INET6, .proto = PROTO_ICMPV6, .sport_mask = 0xffff };
+	unsigned type;
+
+	x->kind = IPP_EXEMPT_ND;
+	for (type = ND_FIRST; type <= ND_LAST; type++) {
+		sel.sport = (uint16_t)type;
+		if (put(x, XFRM_POLICY_OUT, &sel) == -1 || put(x, XFRM_POLICY_IN, &sel) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 exempt_kerberos_rsvp(struct ex *x)
 {
@@ -162,7 +184,7 @@ ipp_exempt_emit(const struct ipp_compile_env *env, struct ipp_compile_sink *s,
 {
 	struct ex x = { .env = env, .sink = s, .e = e };
 
-	if (exempt_ike(&x) == -1)
+	if (exempt_ike(&x) == -1 || (!env->ipv4_only && exempt_nd(&x) == -1))
 		return -1;
 	if ((env->exempt == 0 || env->exempt == 2) && exempt_kerberos_rsvp(&x) == -1)
 		return -1;

@@ -124,7 +124,10 @@ size_t	ike_dh_public_len(ipp_dhgroup group);
 size_t	ike_dh_secret_len(ipp_dhgroup group);
 
 /*
- * A new key pair for group with a fresh random private value.  Free with ike_dh_free().
+ * A new key pair for group with a fresh random private value from RAND_priv_bytes: ECP
+ * uniform in [1, order-1]; MODP uniform in [2, 2^n - 1] with n about twice the group's
+ * security strength (256 bits for group 14, 320 for 15), as the safe-prime groups allow.
+ * Free with ike_dh_free().
  * Errors: unknown group (IPP_E_INVAL), OpenSSL failure (IPP_E_NOMEM).
  */
 struct ike_dh *ike_dh_new(ipp_dhgroup group, struct ipp_err *e);
@@ -153,7 +156,8 @@ const uint8_t *ike_dh_public(const struct ike_dh *dh);
  * The peer's value is validated: MODP 1 < y < p-1; ECP a point on the curve, not the point
  * at infinity, coordinates below the field prime.
  * Errors: wrong length, invalid peer value (IPP_E_INVAL, naming the group and the check
- * that failed); OpenSSL failure (IPP_E_NOMEM).  On error secret is zeroed.  dh stays usable.
+ * that failed); OpenSSL failure (IPP_E_NOMEM).  On error the slen bytes of secret are
+ * zeroed.  dh stays usable.
  */
 int	ike_dh_derive(const struct ike_dh *dh, const uint8_t *peer, size_t plen,
 	    uint8_t *secret, size_t slen, struct ipp_err *e);

@@ -6,6 +6,7 @@
  * Secret scalars carry BN_FLG_CONSTTIME; EC scalar multiplication of one point uses
  * OpenSSL's constant-time ladder.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -21,20 +22,28 @@ struct dh_group {
 	enum dh_kind	kind;
 	size_t		len;			/* MODP: prime bytes; ECP: field bytes */
 	BIGNUM		*(*prime)(BIGNUM *);	/* MODP; generator 2 */
+	int		xbits;			/* MODP: bits of a fresh private exponent */
 	int		nid;			/* ECP */
 	const char	*name;
 };
 
+/*
+ * The MODP primes are safe primes (p = 2q + 1, q prime), so a private exponent need not be
+ * as long as p: twice the group's security strength suffices (RFC 3526 section 8, NIST SP
+ * 800-56A rev. 3 section 5.6.1.1.4), and a full-length one would cost a responder several
+ * times more per exchange.  Chosen at or above 2 * strength: 2048 -> 256 (strength 112),
+ * 3072 -> 320 (128), 4096 -> 400 (152); the legacy groups get 160 and 224.
+ */
 static const struct dh_group groups[] = {
-	{ 1, DH_MODP, 96, BN_get_rfc2409_prime_768, 0, "MODP-768" },
-	{ 2, DH_MODP, 128, BN_get_rfc2409_prime_1024, 0, "MODP-1024" },
-	{ 5, DH_MODP, 192, BN_get_rfc3526_prime_1536, 0, "MODP-1536" },
-	{ 14, DH_MODP, 256, BN_get_rfc3526_prime_2048, 0, "MODP-2048" },
-	{ 15, DH_MODP, 384, BN_get_rfc3526_prime_3072, 0, "MODP-3072" },
-	{ 16, DH_MODP, 512, BN_get_rfc3526_prime_4096, 0, "MODP-4096" },
-	{ 19, DH_ECP, 32, NULL, NID_X9_62_prime256v1, "ECP-256" },
-	{ 20, DH_ECP, 48, NULL, NID_secp384r1, "ECP-384" },
-	{ 21, DH_ECP, 66, NULL, NID_secp521r1, "ECP-521" },
+	{ 1, DH_MODP, 96, BN_get_rfc2409_prime_768, 160, 0, "MODP-768" },
+	{ 2, DH_MODP, 128, BN_get_rfc2409_prime_1024, 160, 0, "MODP-1024" },
+	{ 5, DH_MODP, 192, BN_get_rfc3526_prime_1536, 224, 0, "MODP-1536" },
+	{ 14, DH_MODP, 256, BN_get_rfc3526_prime_2048, 256, 0, "MODP-2048" },
+	{ 15, DH_MODP, 384, BN_get_rfc3526_prime_3072, 320, 0, "MODP-3072" },
+	{ 16, DH_MODP, 512, BN_get_rfc3526_prime_4096, 400, 0, "MODP-4096" },
+	{ 19, DH_ECP, 32, NULL, 0, NID_X9_62_prime256v1, "ECP-256" },
+	{ 20, DH_ECP, 48, NULL, 0, NID_secp384r1, "ECP-384" },
+	{ 21, DH_ECP, 66, NULL, 0, NID_secp521r1, "ECP-521" },
 };
 
 struct ike_dh {
@@ -183,14 +192,18 @@ ecp_public(struct ike_dh *dh, BN_CTX *bn)
 }
 
 /*
- * The range private values must lie in: MODP [2, p-2], ECP [1, order-1].  lo and hi are
- * set so that lo <= x <= hi.
+ * The range private values must lie in: MODP [2, p-2], ECP [1, order-1].  With fresh set,
+ * the range a new MODP exponent is drawn from: [2, 2^xbits - 1].  lo and hi are set so
+ * that lo <= x <= hi.
  */
 static int
-private_range(const struct ike_dh *dh, BIGNUM *lo, BIGNUM *hi)
+private_range(const struct ike_dh *dh, bool fresh, BIGNUM *lo, BIGNUM *hi)
 {
 	if (dh->g->kind == DH_ECP)
 		return BN_one(lo) && BN_copy(hi, EC_GROUP_get0_order(dh->ec)) != NULL &&
+		    BN_sub_word(hi, 1);
+	if (fresh)
+		return BN_set_word(lo, 2) && BN_lshift(hi, BN_value_one(), dh->g->xbits) &&
 		    BN_sub_word(hi, 1);
 	return BN_set_word(lo, 2) && BN_copy(hi, dh->p) != NULL && BN_sub_word(hi, 2);
 }
@@ -216,7 +229,7 @@ ike_dh_new(ipp_dhgroup group, struct ipp_err *e)
 	BN_CTX_start(bn);
 	/* x = lo + r with r uniform in [0, hi - lo]. */
 	ok = (lo = BN_CTX_get(bn)) != NULL && (hi = BN_CTX_get(bn)) != NULL &&
-	    (span = BN_CTX_get(bn)) != NULL && private_range(dh, lo, hi) &&
+	    (span = BN_CTX_get(bn)) != NULL && private_range(dh, true, lo, hi) &&
 	    BN_sub(span, hi, lo) && BN_add_word(span, 1) &&
 	    BN_priv_rand_range_ex(dh->x, span, 0, bn) && BN_add(dh->x, dh->x, lo) &&
 	    dh_finish(dh, bn) == 0;
@@ -231,39 +244,48 @@ fail:
 	return NULL;
 }
 
+/* dh->x = priv if it lies in the group's private range: 0, -1 OpenSSL failure, -2 range. */
+static int
+private_set(struct ike_dh *dh, const uint8_t *priv, size_t len, BN_CTX *bn)
+{
+	BIGNUM *lo, *hi;
+	int rc = -1;
+
+	BN_CTX_start(bn);
+	if ((lo = BN_CTX_get(bn)) != NULL && (hi = BN_CTX_get(bn)) != NULL &&
+	    private_range(dh, false, lo, hi) && BN_bin2bn(priv, (int)len, dh->x) != NULL)
+		rc = BN_cmp(dh->x, lo) < 0 || BN_cmp(dh->x, hi) > 0 ? -2 : 0;
+	BN_CTX_end(bn);
+	return rc;
+}
+
 struct ike_dh *
 ike_dh_new_private(ipp_dhgroup group, const uint8_t *priv, size_t len, struct ipp_err *e)
 {
 	struct ike_dh *dh;
 	BN_CTX *bn;
-	BIGNUM *lo, *hi;
-	int ok, inrange = 0;
+	int rc = -1;
 
-	if ((dh = dh_alloc(group, e)) == NULL)
-		return NULL;
-	if ((bn = BN_CTX_secure_new()) == NULL)
-		goto fail;
-	BN_CTX_start(bn);
-	ok = (lo = BN_CTX_get(bn)) != NULL && (hi = BN_CTX_get(bn)) != NULL &&
-	    private_range(dh, lo, hi) && len <= 1024 &&
-	    BN_bin2bn(priv, (int)len, dh->x) != NULL;
-	if (ok)
-		inrange = BN_cmp(dh->x, lo) >= 0 && BN_cmp(dh->x, hi) <= 0;
-	ok = ok && inrange && dh_finish(dh, bn) == 0;
-	BN_CTX_end(bn);
-	BN_CTX_free(bn);
-	if (ok)
-		return dh;
-	if (!inrange) {
-		ike_dh_free(dh);
-		ipp_errf(e, IPP_E_INVAL, "DH group %u: private value of %zu bytes is out of "
-		    "range", (unsigned)group, len);
+	if (len == 0 || len > IKE_DH_PUBLIC_MAX) {
+		ipp_errf(e, IPP_E_INVAL, "DH group %u: private value of %zu bytes, expected "
+		    "1..%d", (unsigned)group, len, IKE_DH_PUBLIC_MAX);
 		return NULL;
 	}
-fail:
+	if ((dh = dh_alloc(group, e)) == NULL)
+		return NULL;
+	if ((bn = BN_CTX_secure_new()) != NULL &&
+	    (rc = private_set(dh, priv, len, bn)) == 0)
+		rc = dh_finish(dh, bn);
+	BN_CTX_free(bn);
+	if (rc == 0)
+		return dh;
 	ike_dh_free(dh);
-	ipp_errf(e, IPP_E_NOMEM, "DH group %u: OpenSSL failed to make the key pair",
-	    (unsigned)group);
+	if (rc == -2)
+		ipp_errf(e, IPP_E_INVAL, "DH group %u: private value is out of range (MODP: "
+		    "2..p-2, ECP: 1..order-1)", (unsigned)group);
+	else
+		ipp_errf(e, IPP_E_NOMEM, "DH group %u: OpenSSL failed to make the key pair",
+		    (unsigned)group);
 	return NULL;
 }
 
@@ -352,6 +374,8 @@ ike_dh_derive(const struct ike_dh *dh, const uint8_t *peer, size_t plen, uint8_t
 	BN_CTX *bn;
 	int rc;
 
+	/* Whatever fails, the caller's buffer never holds a partial or stale secret. */
+	ike_wipe(secret, slen);
 	if (plen != dh->pub_len)
 		return ipp_errf(e, IPP_E_INVAL, "DH group %u (%s): peer's public value of %zu "
 		    "bytes, expected %zu", (unsigned)dh->g->id, dh->g->name, plen, dh->pub_len);

@@ -262,6 +262,8 @@ isakmp_msg_print(char *out, size_t size, const struct isakmp_msg *m)
 	if (h->flags != 0)
 		add(&l, " flags=%s%s%s", h->flags & ISAKMP_FLAG_E ? "E" : "",
 		    h->flags & ISAKMP_FLAG_C ? "C" : "", h->flags & ISAKMP_FLAG_A ? "A" : "");
+	if (h->flags & ~(ISAKMP_FLAG_E | ISAKMP_FLAG_C | ISAKMP_FLAG_A))
+		add(&l, "+%#x", h->flags & ~(ISAKMP_FLAG_E | ISAKMP_FLAG_C | ISAKMP_FLAG_A));
 	add(&l, " ");
 	if (h->flags & ISAKMP_FLAG_E) {
 		add(&l, "[encrypted first=");

@@ -47,6 +47,16 @@ static const char *const exempt_ike[] = {
 	"out ::/0:4500 > ::/0 17 if0 allow p0",
 	"in 0.0.0.0/0 > 0.0.0.0/0:4500 17 if0 allow p0",
 	"in ::/0 > ::/0:4500 17 if0 allow p0",
+	"out ::/0:133 > ::/0 58 if0 allow p5",
+	"in ::/0:133 > ::/0 58 if0 allow p5",
+	"out ::/0:134 > ::/0 58 if0 allow p5",
+	"in ::/0:134 > ::/0 58 if0 allow p5",
+	"out ::/0:135 > ::/0 58 if0 allow p5",
+	"in ::/0:135 > ::/0 58 if0 allow p5",
+	"out ::/0:136 > ::/0 58 if0 allow p5",
+	"in ::/0:136 > ::/0 58 if0 allow p5",
+	"out ::/0:137 > ::/0 58 if0 allow p5",
+	"in ::/0:137 > ::/0 58 if0 allow p5",
 };
 
 START_TEST(test_client_example)
@@ -94,7 +104,7 @@ START_TEST(test_secure_server_example)
 	ipp_compile_env_init(&env);
 	compile_ok(TREES(&t), 1, &env, &c);
 	GOLDEN(&c, &env, false, secure_server);
-	ck_assert_uint_eq(c.npolicies, 8 + 8);
+	ck_assert_uint_eq(c.npolicies, 8 + 10 + 8);
 	for (i = 0; i < c.nrules; i++)
 		if (c.rules[i].action == IPP_ACTION_NEGOTIATE)
 			break;
@@ -561,11 +571,11 @@ count_exempt(const struct ipp_compiled *c, enum ipp_exempt_kind k)
 
 START_TEST(test_exempt_levels)
 {
-	static const struct { size_t ike, krb, rsvp, mc, bc; } want[4] = {
-		{ 8, 16, 4, 4, 4 },	/* 0: multicast, broadcast, RSVP, Kerberos, IKE */
-		{ 8, 0, 0, 4, 4 },	/* 1: multicast, broadcast, IKE */
-		{ 8, 16, 4, 0, 0 },	/* 2: RSVP, Kerberos, IKE */
-		{ 8, 0, 0, 0, 0 },	/* 3: IKE */
+	static const struct { size_t ike, krb, rsvp, mc, bc, nd; } want[4] = {
+		{ 8, 16, 4, 4, 4, 10 },	/* 0: multicast, broadcast, RSVP, Kerberos, IKE */
+		{ 8, 0, 0, 4, 4, 10 },	/* 1: multicast, broadcast, IKE */
+		{ 8, 16, 4, 0, 0, 10 },	/* 2: RSVP, Kerberos, IKE */
+		{ 8, 0, 0, 0, 0, 10 },	/* 3: IKE; neighbour discovery at every level */
 	};
 	struct ipp_hostaddr bc = { .family = AF_INET };
 	struct ipp_compile_env env;
@@ -587,6 +597,7 @@ START_TEST(test_exempt_levels)
 		ck_assert_uint_eq(count_exempt(&c, IPP_EXEMPT_RSVP), want[level].rsvp);
 		ck_assert_uint_eq(count_exempt(&c, IPP_EXEMPT_MULTICAST), want[level].mc);
 		ck_assert_uint_eq(count_exempt(&c, IPP_EXEMPT_BROADCAST), want[level].bc);
+		ck_assert_uint_eq(count_exempt(&c, IPP_EXEMPT_ND), want[level].nd);
 		ck_assert(!c.main.present);
 		for (i = 0; i < c.npolicies; i++) {
 			ck_assert_uint_eq(c.policies[i].xp.action, XFRM_POLICY_ALLOW);
@@ -612,6 +623,16 @@ static const char *const exempt0_tab[] = {
 	"out ::/0:4500 > ::/0 17 if0 allow p0",
 	"in 0.0.0.0/0 > 0.0.0.0/0:4500 17 if0 allow p0",
 	"in ::/0 > ::/0:4500 17 if0 allow p0",
+	"out ::/0:133 > ::/0 58 if0 allow p5",
+	"in ::/0:133 > ::/0 58 if0 allow p5",
+	"out ::/0:134 > ::/0 58 if0 allow p5",
+	"in ::/0:134 > ::/0 58 if0 allow p5",
+	"out ::/0:135 > ::/0 58 if0 allow p5",
+	"in ::/0:135 > ::/0 58 if0 allow p5",
+	"out ::/0:136 > ::/0 58 if0 allow p5",
+	"in ::/0:136 > ::/0 58 if0 allow p5",
+	"out ::/0:137 > ::/0 58 if0 allow p5",
+	"in ::/0:137 > ::/0 58 if0 allow p5",
 	"out 0.0.0.0/0:88 > 0.0.0.0/0 6 if0 allow p1",
 	"out ::/0:88 > ::/0 6 if0 allow p1",
 	"out 0.0.0.0/0 > 0.0.0.0/0:88 6 if0 allow p1",

@@ -230,7 +230,7 @@ START_TEST(test_add_update_delete_order)
 	ck_assert_uint_eq(d.nadd, 10);		/* 5 hosts, out and in */
 	ck_assert_uint_eq(d.nupdate, 30);	/* 15 hosts change action */
 	ck_assert_uint_eq(d.ndelete, 10);
-	ck_assert_uint_eq(d.nsame, 8 + 4);	/* IKE exemptions, ICMP */
+	ck_assert_uint_eq(d.nsame, 8 + 10 + 4);	/* IKE and ND exemptions, ICMP */
 	assert_order(&d);
 	ck_assert_int_eq(d.steps[0].op, IPP_DIFF_ADD);
 	ck_assert_int_eq(d.steps[d.nsteps - 1].op, IPP_DIFF_DELETE);
@@ -257,7 +257,7 @@ START_TEST(test_add_update_delete_order)
 					stay[n++] = cb.policies[j].xp;
 					break;
 				}
-		ck_assert_uint_eq(n, 8 + 4 + 30);
+		ck_assert_uint_eq(n, 8 + 10 + 4 + 30);
 		ks = ipp_policy_set_array(stay, n);
 		kern_apply(&k, &d, &ks);
 		free(stay);

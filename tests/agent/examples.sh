@@ -54,19 +54,19 @@ kill -HUP "$apid"
 wait_for 3 sh -c "$CT $SOCK status | grep -qF 'policy=Secure Server'"
 agent_stop
 expect_kpol "stop removes every policy of ours and only those" echo "$foreign"
-tap_check "stop is logged" grep -q "removed our 16 policies" "$tmp/log"
+tap_check "stop is logged" grep -q "removed our 26 policies" "$tmp/log"
 
 # Fail closed: keep the policy in force after exit.
 agent_conf "keep_policy_on_exit = yes"
 agent_start
 n=$(kcount)
 agent_stop
-tap_check "keep_policy_on_exit leaves the 16 policies and the foreign one ($n)" test "$(kcount)" = 17
+tap_check "keep_policy_on_exit leaves the 26 policies and the foreign one ($n)" test "$(kcount)" = 27
 
 # ... and a restart adopts them without duplicates, then stop (no keep) removes them.
 agent_conf
 agent_start
-tap_check "restart over kept policies: no duplicates" test "$(kcount)" = 17
+tap_check "restart over kept policies: no duplicates" test "$(kcount)" = 27
 tap_check "restart over kept policies: nothing re-added" test "$(status last_add)" = 0
 agent_stop
 expect_kpol "the foreign policy survives start, apply and stop" echo "$foreign"
@@ -80,7 +80,7 @@ dpid=$(cat "$tmp/run/ipsecpold.pid" 2>/dev/null)
 tap_cleanup "kill -9 $dpid"
 tap_check "pidfile names the running daemon" kill -0 "$dpid"
 wait_for 3 "$CT" "$SOCK" status
-tap_check "the daemon applies the policy" test "$(kcount)" = 17
+tap_check "the daemon applies the policy" test "$(kcount)" = 27
 kill -TERM "$dpid"
 wait_for 3 sh -c "! kill -0 $dpid"
 tap_check "SIGTERM stops the daemon and removes its pidfile" test ! -e "$tmp/run/ipsecpold.pid"

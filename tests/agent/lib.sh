@@ -100,12 +100,18 @@ wait_for() {
 	return 1
 }
 
-# The IKE exemption (NoDefaultExempt 3, the default): 8 allow policies.
+# The exemptions of NoDefaultExempt 3, the default: IKE (8 allow policies) and IPv6
+# neighbour discovery (10).
 ike_exempt() {
 	for f in "0.0.0.0/0 dst 0.0.0.0/0" "::/0 dst ::/0"; do
 		for p in 500 4500; do
 			echo "src $f proto udp sport $p dir out"
 			echo "src $f proto udp dport $p dir in"
+		done
+	done
+	for t in 133 134 135 136 137; do
+		for d in out in; do
+			echo "src ::/0 dst ::/0 proto ipv6-icmp type $t dir $d"
 		done
 	done
 }

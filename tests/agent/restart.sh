@@ -16,7 +16,7 @@ ip -n "$ns" xfrm policy add src 203.0.113.1/32 dst 203.0.113.2/32 dir in priorit
 
 agent_start || { echo "Bail out! agent did not start"; exit 1; }
 want=$(kcount)
-tap_check "applied: 16 + 2 block + 1 foreign policies ($want)" test "$want" = 19
+tap_check "applied: 26 + 2 block + 1 foreign policies ($want)" test "$want" = 29
 
 # The watcher: every snapshot must hold every negotiate/block policy (by selector and
 # direction) and no selector twice.
@@ -42,15 +42,15 @@ sleep 0.3
 
 kill -9 "$apid"
 wait "$apid" 2>/dev/null
-tap_check "after kill -9 the policies stay in the kernel" test "$(kcount)" = 19
+tap_check "after kill -9 the policies stay in the kernel" test "$(kcount)" = 29
 sleep 0.2
 agent_start || tap_fail "agent restarts"
-tap_check "the new agent found its 18 policies in the kernel" \
-	grep -q "found 18 policies of ours" "$tmp/log"
+tap_check "the new agent found its 28 policies in the kernel" \
+	grep -q "found 28 policies of ours" "$tmp/log"
 tap_check "reconciled: nothing added, updated or deleted" \
 	test "$(status last_add)/$(status last_update)/$(status last_delete)" = 0/0/0
 tap_check "reconciled: one netlink operation (the dump)" test "$(status nl_total)" = 1
-tap_check "after restart: still exactly 19 policies" test "$(kcount)" = 19
+tap_check "after restart: still exactly 29 policies" test "$(kcount)" = 29
 
 # A change after the restart is a diff against the dump.
 nl0=$(status nl_total)

@@ -3,6 +3,7 @@
  * published vectors (FIPS 180 examples, RFC 2202, RFC 4231, RFC 3602, NIST SP 800-38A,
  * FIPS 81).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "ike/crypto.h"
@@ -371,6 +372,30 @@ START_TEST(test_cbc_refusals)
 }
 END_TEST
 
+START_TEST(test_des_without_legacy_provider)
+{
+	/* OpenSSL looks for its providers in $OPENSSL_MODULES; pointed elsewhere, the legacy
+	 * provider cannot load and DES is refused with a clear error, while AES and 3DES (in
+	 * the default provider) still work.  Needs the test in its own process (check's
+	 * default fork mode), since the provider is loaded once per process. */
+	uint8_t key[24] = { 0 }, iv[16] = { 0 }, buf[16] = { 0 };
+	struct ipp_err e;
+	const char *fork = getenv("CK_FORK");
+
+	if (fork != NULL && strcmp(fork, "no") == 0)
+		return;
+	ck_assert_int_eq(setenv("OPENSSL_MODULES", "/nonexistent/ossl-modules", 1), 0);
+	ck_assert_int_eq(ike_cbc_encrypt(IPP_CIPHER_DES, key, 8, iv, buf, buf, 16, NULL, &e),
+	    -1);
+	ck_assert_int_eq(e.code, IPP_E_UNSUPP);
+	ck_assert_ptr_nonnull(strstr(e.msg, "legacy provider"));
+	ck_assert_int_eq(ike_cbc_encrypt(IPP_CIPHER_3DES, key, 24, iv, buf, buf, 16, NULL, &e),
+	    0);
+	ck_assert_int_eq(ike_cbc_encrypt(IPP_CIPHER_AES128, key, 16, iv, buf, buf, 16, NULL,
+	    &e), 0);
+}
+END_TEST
+
 /* ---- the kernel table ---- */
 
 START_TEST(test_kernel_algs)
@@ -448,6 +473,7 @@ crypto_suite(void)
 	tcase_add_loop_test(tc, test_cbc_vectors, 0, N(cbc_vectors));
 	tcase_add_test(tc, test_cbc_chain);
 	tcase_add_test(tc, test_cbc_refusals);
+	tcase_add_test(tc, test_des_without_legacy_provider);
 	tcase_add_test(tc, test_kernel_algs);
 	tcase_add_test(tc, test_keymat_lengths);
 	suite_add_tcase(s, tc);
