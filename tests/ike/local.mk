@@ -22,6 +22,14 @@ tests_ike_check_iked_spd_LDADD = ike/libiked.la agent/libippagent.la \
 	agent/libippcompile.la kernel-xfrm/libxfrm.la store/libippstore.la $(TEST_LIBS)
 endif
 
+# The IKE SA listing's decoder (what the CLI reads from the agent).
+if HAVE_CHECK
+check_PROGRAMS += tests/ike/check_ctl_sa
+TESTS += tests/ike/check_ctl_sa
+tests_ike_check_ctl_sa_CFLAGS = $(TEST_CFLAGS)
+tests_ike_check_ctl_sa_LDADD = agent/libippctl.la store/libippstore.la $(TEST_LIBS)
+endif
+
 # The plan decoder reads what arrives on the IKE socket (seed: a whole plan, framed as the
 # target reads it: each message after its 16-bit length).
 if ENABLE_FUZZER
