@@ -104,6 +104,11 @@ const struct ipp_ike_rule *iked_rule_for_ids(void *arg, const struct sockaddr *l
 	    const struct ike_ts *ts_remote);
 int	iked_auth_for_peer(void *arg, const struct sockaddr *local,
 	    const struct sockaddr *remote, const struct ipp_auth **auth, size_t *nauth);
+/*
+ * The reqid inbound SAs of c need: that of the most specific in/fwd policy with a plan
+ * reqid whose selector takes the peer's traffic (remote -> local); c->reqid if none.
+ */
+uint32_t iked_reqid_inbound(struct iked *d, const struct ike_child *c);
 /* Pure: does selector s contain the flow from ts src to ts dst? */
 bool	iked_sel_contains(const struct xfrm_sel *s, const struct ike_ts *src,
 	    const struct ike_ts *dst);

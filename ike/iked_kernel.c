@@ -214,7 +214,7 @@ kern_remove(struct iked *d, struct iked_sa *sa)
 
 static int
 kern_install_one(struct iked *d, const struct ike_child *c, size_t i, bool inbound,
-    struct iked_sa *sa)
+    uint32_t reqid_in, struct iked_sa *sa)
 {
 	struct xfrm_state s;
 	struct xfrm_state_id *id;
@@ -223,8 +223,16 @@ kern_install_one(struct iked *d, const struct ike_child *c, size_t i, bool inbou
 	if ((rc = ike_child_xfrm(c, i, inbound, &s)) < 0)
 		return rc;
 	s.replay_window = IKED_REPLAY_WINDOW;
-	/* Inbound fills the larval SA of ALLOCSPI; outbound is new. */
+	if (inbound)
+		s.reqid = reqid_in;
+	/*
+	 * Inbound fills the larval SA of ALLOCSPI; outbound is new.  A slow Quick Mode can
+	 * outlive the larval SA (net.core.xfrm_acq_expires): the peer already keys with that
+	 * SPI, so it is added anew with the same SPI.
+	 */
 	rc = inbound ? xfrm_state_update(d->xh, &s) : xfrm_state_add(d->xh, &s);
+	if (inbound && rc == -ESRCH)
+		rc = xfrm_state_add(d->xh, &s);
 	if (rc == 0) {
 		id = &sa->state[sa->nstate];
 		memset(id, 0, sizeof(*id));
@@ -244,6 +252,7 @@ iked_child_install(void *arg, const struct ike_child *c)
 {
 	struct iked *d = arg;
 	struct iked_sa *sa;
+	uint32_t reqid_in;
 	int rc = 0;
 
 	if (c->nproto == 0 || c->nproto > IKE_CHILD_PROTO_MAX)
@@ -254,10 +263,13 @@ iked_child_install(void *arg, const struct ike_child *c)
 		d->cnt.install_failed++;
 		return -ENOSPC;
 	}
+	/* A Windows tunnel is two one-way rules: inbound SAs carry the reqid of the rule
+	 * whose inbound policy takes the peer's traffic (the same rule for mirrored filters). */
+	reqid_in = c->reqid != 0 ? iked_reqid_inbound(d, c) : 0;
 	for (size_t i = 0; i < c->nproto && rc == 0; i++)
-		rc = kern_install_one(d, c, i, true, sa);
+		rc = kern_install_one(d, c, i, true, reqid_in, sa);
 	for (size_t i = 0; i < c->nproto && rc == 0; i++)
-		rc = kern_install_one(d, c, i, false, sa);
+		rc = kern_install_one(d, c, i, false, reqid_in, sa);
 	if (rc == 0 && c->reqid == 0)
 		rc = kern_install_pols(d, c, sa);
 	if (rc < 0) {

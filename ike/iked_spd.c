@@ -255,3 +255,39 @@ done:
 	*nauth = rc == 0 ? d->nauthbuf : 0;
 	return rc;
 }
+
+/* ---- the reqid of inbound SAs ---- */
+
+struct spd_in {
+	struct iked		*d;
+	const struct ike_ts	*local, *remote;
+	uint32_t		reqid, prio;
+};
+
+static int
+spd_in_one(const struct xfrm_policy *p, void *arg)
+{
+	struct spd_in *x = arg;
+	const struct ipp_ike_rule *r;
+
+	if (p->dir == XFRM_POLICY_OUT || (r = spd_rule(x->d, p)) == NULL)
+		return 0;
+	if (iked_sel_contains(&p->sel, x->remote, x->local) &&
+	    (x->reqid == 0 || p->priority < x->prio)) {
+		x->reqid = r->reqid;
+		x->prio = p->priority;
+	}
+	return 0;
+}
+
+uint32_t
+iked_reqid_inbound(struct iked *d, const struct ike_child *c)
+{
+	struct spd_in x = { .d = d, .local = &c->ts_local, .remote = &c->ts_remote };
+	int rc;
+
+	if ((rc = xfrm_policy_dump(d->xh, spd_in_one, &x)) < 0)
+		log_warn("cannot read the kernel's policies for the inbound reqid: %s; using "
+		    "the rule's own %u", strerror(-rc), c->reqid);
+	return x.reqid != 0 ? x.reqid : c->reqid;
+}

@@ -78,6 +78,7 @@ END_TEST
 static struct iked d;
 static struct ipp_policy_tree tree;
 static struct ipp_compiled comp;
+static struct ipp_hostaddr tun_local = { .family = AF_INET };
 
 static int
 keep_plan(const struct ctl_msg *m, void *arg)
@@ -125,19 +126,27 @@ setup(void)
 	psk(tb_rule(&tree, "lan", "lan", "esp", NULL), "lan key");
 	psk(tb_rule(&tree, "host", "host", "esp", NULL), "host key");
 	tb_rule(&tree, "web", "web", "permit", NULL);
+	/* A Windows tunnel: two one-way rules, each with its own reqid. */
+	tb_filter(&tree, "AtoB", "10.11.0.0/16", "10.12.0.0/16", 0, 0, 0, false);
+	tb_filter(&tree, "BtoA", "10.12.0.0/16", "10.11.0.0/16", 0, 0, 0, false);
+	psk(tb_rule(&tree, "to-B", "AtoB", "esp", "198.51.100.2"), "tunnel key");
+	psk(tb_rule(&tree, "from-B", "BtoA", "esp", "198.51.100.1"), "tunnel key");
 	ck_assert_ptr_nonnull(a.value = strdup("default key"));
 	ck_assert_ptr_nonnull(ipp_array_push(&tree.policy.defrule.auth,
 	    &tree.policy.defrule.nauth, sizeof(a), &a));
 	tb_valid(&tree);
 	ipp_compile_env_init(&env);
 	env.ipv4_only = true;
+	inet_pton(AF_INET, "198.51.100.1", &tun_local.ip);
+	env.local = &tun_local;
+	env.nlocal = 1;
 	compile_ok(TREES(&tree), 1, &env, &comp);
 	for (size_t i = 0; i < comp.npolicies; i++) {
 		rc = xfrm_policy_add(d.xh, &comp.policies[i].xp);
 		ck_assert_msg(rc == 0, "policy %zu: %s", i, strerror(-rc));
 	}
 	ck_assert_int_eq(ike_plan_emit(&comp, 1, keep_plan, NULL), 0);
-	ck_assert_uint_eq(d.plan.nrules, 2);
+	ck_assert_uint_eq(d.plan.nrules, 4);
 	(void)e;
 }
 
@@ -382,6 +391,36 @@ START_TEST(test_install)
 }
 END_TEST
 
+static const struct ipp_ike_rule *
+rule_named(const char *name)
+{
+	for (size_t i = 0; i < d.plan.nrules; i++)
+		if (strcmp(d.plan.rules[i].name, name) == 0)
+			return &d.plan.rules[i];
+	ck_abort_msg("no rule %s in the plan", name);
+	return NULL;
+}
+
+/* Inbound SAs carry the reqid of the rule whose inbound policy takes the peer's traffic. */
+START_TEST(test_reqid_inbound)
+{
+	struct ike_child c;
+
+	child(&c, rule_named("to-B")->reqid, XFRM_MODE_TUNNEL, false);
+	c.ts_local = ts("10.11.0.0", 16, 0, 0);
+	c.ts_remote = ts("10.12.0.0", 16, 0, 0);
+	ck_assert_uint_ne(rule_named("to-B")->reqid, rule_named("from-B")->reqid);
+	ck_assert_uint_eq(iked_reqid_inbound(&d, &c), rule_named("from-B")->reqid);
+	/* Mirrored transport filters: the rule's own. */
+	child(&c, rule_named("host")->reqid, XFRM_MODE_TRANSPORT, false);
+	c.ts_remote = ts("10.2.0.7", 32, 0, 0);
+	ck_assert_uint_eq(iked_reqid_inbound(&d, &c), rule_named("host")->reqid);
+	/* Nothing inbound covers it: the rule's own. */
+	c.ts_remote = ts("192.0.2.99", 32, 0, 0);
+	ck_assert_uint_eq(iked_reqid_inbound(&d, &c), rule_named("host")->reqid);
+}
+END_TEST
+
 static Suite *
 spd_suite(void)
 {
@@ -401,6 +440,7 @@ spd_suite(void)
 	tcase_add_test(k, test_spi_alloc);
 	tcase_add_test(k, test_default_policies);
 	tcase_add_test(k, test_install);
+	tcase_add_test(k, test_reqid_inbound);
 	suite_add_tcase(s, k);
 	return s;
 }
