@@ -387,6 +387,10 @@ ctl_dispatch(struct agent *a, int fd, const struct ctl_hdr *h, const uint8_t *p,
 		return ctl_dyn_del(a, p, h->len, e);
 	case CTL_DYN_LIST:
 		return ctl_dyn_list(a, fd, m, h);
+	case CTL_SHOW_MMSA:
+	case CTL_SHOW_QMSA:
+	case CTL_SHOW_IKESTATS:
+		return agent_ike_relay(&a->ike, fd, h->type, h->seq, e);
 	case CTL_DYN_FLUSH:
 		log_notice("%zu dynamic rules flushed by a control client",
 		    agent_dyn_count(&a->dyn));

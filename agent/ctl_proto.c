@@ -674,7 +674,15 @@ ctl_auth_parse(const struct ctl_attr *na, struct ipp_auth *u, struct ipp_err *e)
 			if ((rc = ctl_get_enum(&a, IPP_AUTH_CERT, &k, e)) == 0)
 				u->kind = (enum ipp_auth_kind)k;
 			break;
-		case CTL_U_VALUE:	rc = ctl_get_str(&a, &u->value, e); break;
+		case CTL_U_VALUE:
+			/* A repeated value must not leak (or leave unwiped) the first key. */
+			if (u->value != NULL) {
+				explicit_bzero(u->value, strlen(u->value));
+				free(u->value);
+				u->value = NULL;
+			}
+			rc = ctl_get_str(&a, &u->value, e);
+			break;
 		case CTL_U_CERTMAP:	rc = ctl_get_bool(&a, &u->certmap, e); break;
 		case CTL_U_EXCLCA:	rc = ctl_get_bool(&a, &u->excludecaname, e); break;
 		}
@@ -800,6 +808,171 @@ ctl_rule_clear(struct ctl_rule *r)
 	r->id = 0;
 }
 
+/* ------------------------------------------------------------------ IKE SAs */
+
+static int
+ctl_sa_ip(const struct ctl_attr *a, int *family, union ipp_ip *ip, struct ipp_err *e)
+{
+	int f = a->len == 4 ? AF_INET : a->len == 16 ? AF_INET6 : 0;
+
+	if (f == 0 || (*family != 0 && *family != f))
+		return ipp_errf(e, IPP_E_INVAL, "control message: address attribute %u of %u "
+		    "bytes, expected 4 or 16 of one family", a->type, a->len);
+	*family = f;
+	memset(ip, 0, sizeof(*ip));
+	memcpy(ip, a->val, a->len);
+	return 0;
+}
+
+static int
+ctl_sa_ts_parse(const struct ctl_attr *na, struct ctl_sa_ts *t, struct ipp_err *e)
+{
+	struct ctl_iter it;
+	struct ctl_attr a;
+	int rc;
+
+	ctl_iter_nested(&it, na);
+	while ((rc = ctl_iter_next(&it, &a, e)) > 0) {
+		switch (a.type) {
+		case CTL_S_T_ADDR:	rc = ctl_sa_ip(&a, &t->family, &t->addr, e); break;
+		case CTL_S_T_PREFIX:	rc = ctl_get_u8(&a, &t->prefix, e); break;
+		case CTL_S_T_PROTO:	rc = ctl_get_u8(&a, &t->proto, e); break;
+		case CTL_S_T_PORT:	rc = ctl_get_u16(&a, &t->port, e); break;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	if (rc == 0 && t->prefix > (t->family == AF_INET ? 32 : 128))
+		return ipp_errf(e, IPP_E_INVAL, "control message: selector prefix %u too long",
+		    t->prefix);
+	return rc;
+}
+
+static int
+ctl_sa_proto_parse(const struct ctl_attr *na, struct ctl_sa *sa, struct ipp_err *e)
+{
+	struct ctl_sa_proto *p;
+	struct ctl_iter it;
+	struct ctl_attr a;
+	unsigned u = 0;
+	int rc;
+
+	if (sa->nproto >= 2)
+		return ipp_errf(e, IPP_E_INVAL, "control message: more than 2 protocols in one "
+		    "SA bundle");
+	p = &sa->p[sa->nproto++];
+	ctl_iter_nested(&it, na);
+	while ((rc = ctl_iter_next(&it, &a, e)) > 0) {
+		switch (a.type) {
+		case CTL_S_P_PROTO:	rc = ctl_get_u8(&a, &p->proto, e); break;
+		case CTL_S_P_CIPHER:
+			if ((rc = ctl_get_enum(&a, IPP_CIPHER_COUNT - 1, &u, e)) == 0)
+				p->cipher = (enum ipp_cipher)u;
+			break;
+		case CTL_S_P_AUTH:
+			if ((rc = ctl_get_enum(&a, IPP_HASH_COUNT - 1, &u, e)) == 0)
+				p->auth = (enum ipp_hash)u;
+			break;
+		case CTL_S_P_SPI_IN:	rc = ctl_get_u32(&a, &p->spi_in, e); break;
+		case CTL_S_P_SPI_OUT:	rc = ctl_get_u32(&a, &p->spi_out, e); break;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return rc;
+}
+
+static int
+ctl_sa_bytes(const struct ctl_attr *a, uint8_t *out, size_t len, struct ipp_err *e)
+{
+	if (a->len != len)
+		return ctl_badlen(a, len, e);
+	memcpy(out, a->val, len);
+	return 0;
+}
+
+static int
+ctl_sa_str(const struct ctl_attr *a, char **s, struct ipp_err *e)
+{
+	free(*s);
+	*s = NULL;
+	return ctl_get_str(a, s, e);
+}
+
+static int
+ctl_sa_attr(const struct ctl_attr *a, struct ctl_sa *sa, struct ipp_err *e)
+{
+	unsigned u = 0;
+	int rc = 0;
+
+	switch (a->type) {
+	case CTL_S_LOCAL:	return ctl_sa_ip(a, &sa->family, &sa->local, e);
+	case CTL_S_REMOTE:	return ctl_sa_ip(a, &sa->family, &sa->remote, e);
+	case CTL_S_INITIATOR:	return ctl_get_bool(a, &sa->initiator, e);
+	case CTL_S_STATE:	return ctl_get_bool(a, &sa->established, e);
+	case CTL_S_AUTH:
+		if ((rc = ctl_get_enum(a, IPP_AUTH_CERT, &u, e)) == 0)
+			sa->auth = (enum ipp_auth_kind)u;
+		return rc;
+	case CTL_S_CIPHER:
+		if ((rc = ctl_get_enum(a, IPP_CIPHER_COUNT - 1, &u, e)) == 0)
+			sa->cipher = (enum ipp_cipher)u;
+		return rc;
+	case CTL_S_HASH:
+		if ((rc = ctl_get_enum(a, IPP_HASH_COUNT - 1, &u, e)) == 0)
+			sa->hash = (enum ipp_hash)u;
+		return rc;
+	case CTL_S_GROUP:	return ctl_get_u16(a, &sa->group, e);
+	case CTL_S_LIFE_S:	return ctl_get_u64(a, &sa->life_s, e);
+	case CTL_S_AGE_S:	return ctl_get_u64(a, &sa->age_s, e);
+	case CTL_S_LIFE_KB:	return ctl_get_u64(a, &sa->life_kb, e);
+	case CTL_S_ICOOKIE:	return ctl_sa_bytes(a, sa->icookie, 8, e);
+	case CTL_S_RCOOKIE:	return ctl_sa_bytes(a, sa->rcookie, 8, e);
+	case CTL_S_PEER_ID:	return ctl_sa_str(a, &sa->peer_id, e);
+	case CTL_S_RULE:	return ctl_sa_str(a, &sa->rule, e);
+	case CTL_S_NQM:		return ctl_get_u32(a, &sa->nqm, e);
+	case CTL_S_REQID:	return ctl_get_u32(a, &sa->reqid, e);
+	case CTL_S_MODE:	return ctl_get_u8(a, &sa->mode, e);
+	case CTL_S_PROTO:	return ctl_sa_proto_parse(a, sa, e);
+	case CTL_S_TS_LOCAL:	return ctl_sa_ts_parse(a, &sa->ts_local, e);
+	case CTL_S_TS_REMOTE:	return ctl_sa_ts_parse(a, &sa->ts_remote, e);
+	case CTL_S_BYTES_IN:	return ctl_get_u64(a, &sa->bytes_in, e);
+	case CTL_S_BYTES_OUT:	return ctl_get_u64(a, &sa->bytes_out, e);
+	case CTL_S_PKTS_IN:	return ctl_get_u64(a, &sa->pkts_in, e);
+	case CTL_S_PKTS_OUT:	return ctl_get_u64(a, &sa->pkts_out, e);
+	default:		return 0;
+	}
+}
+
+int
+ctl_sa_parse(const struct ctl_attr *na, struct ctl_sa *sa, struct ipp_err *e)
+{
+	struct ctl_iter it;
+	struct ctl_attr a;
+	int rc;
+
+	memset(sa, 0, sizeof(*sa));
+	ctl_iter_nested(&it, na);
+	while ((rc = ctl_iter_next(&it, &a, e)) > 0)
+		if (ctl_sa_attr(&a, sa, e) < 0) {
+			rc = -1;
+			break;
+		}
+	if (rc == 0 && sa->family == 0)
+		rc = ipp_errf(e, IPP_E_INVAL, "control message: an IKE SA without addresses");
+	if (rc < 0)
+		ctl_sa_clear(sa);
+	return rc;
+}
+
+void
+ctl_sa_clear(struct ctl_sa *sa)
+{
+	free(sa->peer_id);
+	free(sa->rule);
+	memset(sa, 0, sizeof(*sa));
+}
+
 const char *
 ctl_type_name(uint16_t type)
 {
@@ -807,5 +980,11 @@ ctl_type_name(uint16_t type)
 	    "dynamic-delete", "dynamic-list", "dynamic-flush" };
 
 	type &= ~CTL_REPLY;
+	if (type == CTL_SHOW_MMSA)
+		return "show-mmsa";
+	if (type == CTL_SHOW_QMSA)
+		return "show-qmsa";
+	if (type == CTL_SHOW_IKESTATS)
+		return "show-ikestats";
 	return type <= CTL_TYPE_MAX ? names[type] : "unknown";
 }

@@ -41,6 +41,14 @@ enum ctl_type {
 	CTL_DYN_LIST,		/* replies: CTL_A_RULE each (preshared keys left out) */
 	CTL_DYN_FLUSH,
 	CTL_TYPE_MAX = CTL_DYN_FLUSH,
+	/*
+	 * The IKE module's state, relayed by the agent (a range of their own, apart from the
+	 * agent's own requests).  Replies: CTL_A_MMSA / CTL_A_QMSA each, CTL_F_MORE until the
+	 * last; CTL_A_IKESTAT each for the statistics.
+	 */
+	CTL_SHOW_MMSA = 0x20,
+	CTL_SHOW_QMSA,
+	CTL_SHOW_IKESTATS,
 };
 #define CTL_REPLY	0x8000
 
@@ -73,6 +81,57 @@ enum ctl_attr_type {
 	CTL_A_RULE_ID,		/* u32 */
 	CTL_A_APPLY_USEC,	/* u64: time the last apply spent with the kernel */
 	CTL_A_ATTR_MAX,
+	/* the IKE module's SAs and statistics (own range) */
+	CTL_A_MMSA = 0x40,	/* nested CTL_S_*: one main-mode SA */
+	CTL_A_QMSA,		/* nested CTL_S_*: one quick-mode SA bundle */
+	CTL_A_IKESTAT,		/* nested: CTL_S_NAME, CTL_S_VALUE */
+};
+
+/* Inside CTL_A_MMSA and CTL_A_QMSA. */
+enum ctl_sa_attr {
+	CTL_S_FAMILY = 1,	/* u8: 4 or 6 */
+	CTL_S_LOCAL,		/* 4 or 16 bytes: our IKE address */
+	CTL_S_REMOTE,		/* 4 or 16 bytes: the peer's */
+	CTL_S_INITIATOR,	/* u8 0/1 */
+	CTL_S_STATE,		/* u8: 0 negotiating, 1 established (main mode) */
+	CTL_S_AUTH,		/* u8 ipp_auth_kind */
+	CTL_S_CIPHER,		/* u8 ipp_cipher (main mode) */
+	CTL_S_HASH,		/* u8 ipp_hash (main mode) */
+	CTL_S_GROUP,		/* u16: DH group (main mode), PFS group (quick mode, 0 none) */
+	CTL_S_LIFE_S,		/* u64: lifetime in seconds (quick mode: hard) */
+	CTL_S_AGE_S,		/* u64: seconds since it was made */
+	CTL_S_ICOOKIE,		/* 8 bytes */
+	CTL_S_RCOOKIE,		/* 8 bytes */
+	CTL_S_PEER_ID,		/* string */
+	CTL_S_NQM,		/* u32: quick modes done under this main mode */
+	CTL_S_REQID,		/* u32: 0 = the default response rule */
+	CTL_S_RULE,		/* string: the rule's name */
+	CTL_S_MODE,		/* u8 XFRM_MODE_* */
+	CTL_S_PROTO,		/* nested CTL_S_P_* (repeated: ESP first, then AH) */
+	CTL_S_TS_LOCAL,		/* nested CTL_S_T_*: our Quick Mode ID */
+	CTL_S_TS_REMOTE,	/* nested CTL_S_T_*: the peer's */
+	CTL_S_LIFE_KB,		/* u64: hard limit in kilobytes, 0 none */
+	CTL_S_BYTES_IN,		/* u64: the kernel's counters */
+	CTL_S_BYTES_OUT,
+	CTL_S_PKTS_IN,
+	CTL_S_PKTS_OUT,
+	CTL_S_NAME,		/* string (statistics) */
+	CTL_S_VALUE,		/* u64 (statistics) */
+};
+
+enum ctl_sa_proto_attr {
+	CTL_S_P_PROTO = 1,	/* u8: IPPROTO_ESP or IPPROTO_AH */
+	CTL_S_P_CIPHER,		/* u8 ipp_cipher */
+	CTL_S_P_AUTH,		/* u8 ipp_hash */
+	CTL_S_P_SPI_IN,		/* u32 */
+	CTL_S_P_SPI_OUT,	/* u32 */
+};
+
+enum ctl_sa_ts_attr {
+	CTL_S_T_ADDR = 1,	/* 4 or 16 bytes */
+	CTL_S_T_PREFIX,		/* u8 */
+	CTL_S_T_PROTO,		/* u8, 0 = any */
+	CTL_S_T_PORT,		/* u16, 0 = any */
 };
 
 /* Inside CTL_A_RULE. */
@@ -221,6 +280,44 @@ int	ctl_offer_parse(const struct ctl_attr *a, struct ipp_qm_offer *o, struct ipp
 void	ctl_auth_put(struct ctl_msg *m, uint16_t type, const struct ipp_auth *u,
 	    bool with_keys);
 int	ctl_auth_parse(const struct ctl_attr *a, struct ipp_auth *u, struct ipp_err *e);
+
+/* One IKE SA as the module reports it (CTL_A_MMSA or CTL_A_QMSA); no keys ever. */
+struct ctl_sa_ts {
+	int		family;		/* AF_INET, AF_INET6; 0 = absent */
+	union ipp_ip	addr;
+	uint8_t		prefix, proto;
+	uint16_t	port;
+};
+
+struct ctl_sa_proto {
+	uint8_t		proto;		/* IPPROTO_ESP or IPPROTO_AH */
+	enum ipp_cipher	cipher;
+	enum ipp_hash	auth;
+	uint32_t	spi_in, spi_out;
+};
+
+struct ctl_sa {
+	int			family;		/* AF_INET, AF_INET6 */
+	union ipp_ip		local, remote;
+	bool			initiator, established;
+	enum ipp_auth_kind	auth;
+	enum ipp_cipher		cipher;
+	enum ipp_hash		hash;
+	uint16_t		group;
+	uint64_t		life_s, age_s, life_kb;
+	uint8_t			icookie[8], rcookie[8];
+	char			*peer_id, *rule;
+	uint32_t		nqm, reqid;
+	uint8_t			mode;
+	struct ctl_sa_proto	p[2];
+	size_t			nproto;
+	struct ctl_sa_ts	ts_local, ts_remote;
+	uint64_t		bytes_in, bytes_out, pkts_in, pkts_out;
+};
+
+/* Decodes one CTL_A_MMSA/CTL_A_QMSA value; sa zeroed by the call; clear with ctl_sa_clear. */
+int	ctl_sa_parse(const struct ctl_attr *a, struct ctl_sa *sa, struct ipp_err *e);
+void	ctl_sa_clear(struct ctl_sa *sa);
 
 /* The reply's CTL_A_ERRCODE/ERRMSG: 0, or -1 with e set to the agent's error. */
 int	ctl_reply_error(const void *payload, size_t len, struct ipp_err *e);

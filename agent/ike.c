@@ -1,10 +1,12 @@
 /* agent_ike: start, feed and restart the IKE module. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -217,6 +219,106 @@ agent_ike_input(struct agent_ike *k)
 	n = recv(k->cfd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 		ike_drop_conn(k);
+}
+
+static int
+ike_show_type(uint16_t type)
+{
+	switch (type) {
+	case CTL_SHOW_MMSA:	return IKE_SHOW_MMSA;
+	case CTL_SHOW_QMSA:	return IKE_SHOW_QMSA;
+	case CTL_SHOW_IKESTATS:	return IKE_SHOW_STATS;
+	default:		return -1;
+	}
+}
+
+/* One reply of the module to request (itype, iseq), or 0 when it is not one (a late reply
+ * to an earlier request, dropped); -1 with e on timeout or a broken connection. */
+static int
+ike_relay_read(struct agent_ike *k, uint8_t *buf, uint16_t itype, uint32_t iseq,
+    uint64_t deadline, ssize_t *len, struct ipp_err *e)
+{
+	struct pollfd pfd = { .fd = k->cfd, .events = POLLIN };
+	struct ctl_hdr h;
+	uint64_t now = ike_now_ms();
+	ssize_t n;
+
+	if (now >= deadline || poll(&pfd, 1, (int)(deadline - now)) <= 0)
+		return ipp_errf(e, IPP_E_STORE, "the IKE module did not answer within %d ms",
+		    AGENT_IKE_SHOW_TIMEOUT_MS);
+	n = recv(k->cfd, buf, CTL_MSG_MAX, MSG_DONTWAIT | MSG_TRUNC);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0 || n > CTL_MSG_MAX || ctl_hdr_parse(buf, (size_t)n, &h, e) < 0 ||
+	    h.len != (size_t)n - CTL_HDR_LEN) {
+		ike_drop_conn(k);
+		return ipp_errf(e, IPP_E_STORE, "the IKE module's connection broke or sent a "
+		    "malformed reply; it will be restarted");
+	}
+	if (h.type != (itype | CTL_REPLY) || h.seq != iseq)
+		return 0;
+	*len = n;
+	return 1;
+}
+
+int
+agent_ike_relay(struct agent_ike *k, int client_fd, uint16_t type, uint32_t seq,
+    struct ipp_err *e)
+{
+	static uint32_t relay_seq;
+	struct ctl_msg m;
+	uint8_t *buf;
+	uint64_t deadline;
+	ssize_t n = 0;
+	int itype = ike_show_type(type), rc;
+
+	if (itype < 0)
+		return ipp_errf(e, IPP_E_INVAL, "request %u is not for the IKE module", type);
+	if (k->prog == NULL)
+		return ipp_errf(e, IPP_E_UNSUPP, "no IKE module is configured (iked = none): "
+		    "there are no IKE security associations");
+	if (k->cfd < 0)
+		return ipp_errf(e, IPP_E_UNSUPP, "the IKE module is not running%s; no IKE "
+		    "security associations to show", k->pid == 0 ? " (restart pending)" :
+		    " (started, not connected yet)");
+	ctl_msg_init(&m, (uint16_t)itype, ++relay_seq, 0);
+	rc = ctl_msg_finish(&m) == 0 ? ike_send_one(&m, &k->cfd) : -1;
+	ctl_msg_free(&m);
+	if (rc != 0) {
+		ike_drop_conn(k);
+		return ipp_errf(e, IPP_E_STORE, "cannot reach the IKE module: %s",
+		    strerror(errno));
+	}
+	if ((buf = malloc(CTL_MSG_MAX)) == NULL)
+		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	deadline = ike_now_ms() + AGENT_IKE_SHOW_TIMEOUT_MS;
+	for (;;) {
+		if ((rc = ike_relay_read(k, buf, (uint16_t)itype, relay_seq, deadline, &n,
+		    e)) < 0)
+			break;
+		if (rc == 0)
+			continue;
+		/* The client's type and seq; "more" always: our own reply closes the list. */
+		bool last = !(buf[5] & CTL_F_MORE);
+
+		buf[5] |= CTL_F_MORE;
+		buf[6] = (uint8_t)((type | CTL_REPLY) >> 8);
+		buf[7] = (uint8_t)((type | CTL_REPLY) & 0xff);
+		buf[8] = (uint8_t)(seq >> 24);
+		buf[9] = (uint8_t)(seq >> 16);
+		buf[10] = (uint8_t)(seq >> 8);
+		buf[11] = (uint8_t)seq;
+		if (send(client_fd, buf, (size_t)n, MSG_NOSIGNAL) != n) {
+			rc = ipp_errf(e, IPP_E_STORE, "control client went away");
+			break;
+		}
+		if (last) {
+			rc = 0;
+			break;
+		}
+	}
+	free(buf);
+	return rc < 0 ? -1 : 0;
 }
 
 void

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "agent/compile.h"
+#include "store/err.h"
 
 #define AGENT_IKE_BACKOFF_MIN_S	1
 #define AGENT_IKE_BACKOFF_MAX_S	60
@@ -40,6 +41,16 @@ void	agent_ike_accept(struct agent_ike *k, const struct ipp_compiled *c);
 /* The connection is readable or hung up. */
 void	agent_ike_input(struct agent_ike *k);
 void	agent_ike_send_plan(struct agent_ike *k, const struct ipp_compiled *c);
+/*
+ * Relays a show request of a control client (CTL_SHOW_MMSA, _QMSA, _IKESTATS) to the
+ * module and forwards each of its replies to client_fd with the client's type and seq and
+ * CTL_F_MORE set: the caller's own (empty) reply ends the list.  Waits at most
+ * AGENT_IKE_SHOW_TIMEOUT_MS for the module.  0, or -1 with e saying why nothing came
+ * (no module configured, not running, no answer).
+ */
+#define AGENT_IKE_SHOW_TIMEOUT_MS	3000
+int	agent_ike_relay(struct agent_ike *k, int client_fd, uint16_t type, uint32_t seq,
+	    struct ipp_err *e);
 /* Milliseconds until the next restart, or -1. */
 int	agent_ike_timeout(const struct agent_ike *k, uint64_t now_ms);
 void	agent_ike_stop(struct agent_ike *k);

@@ -15,6 +15,15 @@ enum ike_plan_type {
 	IKE_PLAN_MAIN,		/* main-mode settings and the default response rule */
 	IKE_PLAN_RULE,		/* one negotiate rule */
 	IKE_PLAN_END,		/* IKE_A_GEN, IKE_A_NRULES */
+	/*
+	 * The agent's questions for `ipsecpol dynamic show`; the module answers with the type
+	 * or-ed with CTL_REPLY and the request's sequence number, in the control protocol's
+	 * attributes (CTL_A_MMSA, CTL_A_QMSA, CTL_A_IKESTAT; ctl_proto.h), CTL_F_MORE on all
+	 * but the last reply.  The agent relays the replies to its client.
+	 */
+	IKE_SHOW_MMSA = 0x48,
+	IKE_SHOW_QMSA,
+	IKE_SHOW_STATS,
 };
 
 enum ike_plan_attr {

@@ -7,6 +7,9 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -345,6 +348,245 @@ fail:
 	return failed("dynamic show", e);
 }
 
+/* ---- the IKE module's SAs, relayed by the agent (netsh: show mmsas, show qmsas, stats) */
+
+struct sa_show {
+	struct ipp_cli	*c;
+	uint16_t	type;
+	json_t		*list;		/* --json */
+	size_t		n;
+};
+
+static const char *
+sa_ip(int family, const union ipp_ip *ip, char *buf, size_t len)
+{
+	return inet_ntop(family, ip, buf, (socklen_t)len) != NULL ? buf : "?";
+}
+
+static const char *
+sa_ts(const struct ctl_sa_ts *t, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN], p[8];
+
+	if (t->family == 0)
+		return "any";
+	snprintf(buf, len, "%s/%u proto %s port %u", sa_ip(t->family, &t->addr, a,
+	    sizeof(a)), t->prefix, ipp_fmt_proto(t->proto, p, sizeof(p)), t->port);
+	return buf;
+}
+
+static const char *
+sa_hex(const uint8_t *b, char *buf)
+{
+	for (int i = 0; i < 8; i++)
+		snprintf(buf + 2 * i, 3, "%02x", b[i]);
+	return buf;
+}
+
+static const char *
+sa_group(unsigned g)
+{
+	const char *n = ipp_group_name(g);
+
+	return g == 0 ? "none" : n != NULL ? n : "unknown";
+}
+
+static void
+mmsa_text(FILE *out, const struct ctl_sa *s)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], ic[17], rc[17];
+
+	fprintf(out, "%-22s: %s\n", "Me", sa_ip(s->family, &s->local, l, sizeof(l)));
+	fprintf(out, "%-22s: %s\n", "Peer", sa_ip(s->family, &s->remote, r, sizeof(r)));
+	fprintf(out, "%-22s: %s\n", "Peer Identity", s->peer_id != NULL && s->peer_id[0] ?
+	    s->peer_id : "not known yet");
+	fprintf(out, "%-22s: %s, %s\n", "State", s->established ? "established" :
+	    "negotiating", s->initiator ? "initiator" : "responder");
+	fprintf(out, "%-22s: %s\n", "Authentication", ipp_fmt_auth_kind(s->auth));
+	fprintf(out, "%-22s: %s %s %s\n", "Encryption Integrity DH", ipp_cipher_name(s->cipher),
+	    ipp_hash_name(s->hash), sa_group(s->group));
+	fprintf(out, "%-22s: %" PRIu64 " s (age %" PRIu64 " s)\n", "Lifetime", s->life_s,
+	    s->age_s);
+	fprintf(out, "%-22s: %" PRIu32 "\n", "Quick Modes", s->nqm);
+	fprintf(out, "%-22s: %s:%s\n\n", "Cookies", sa_hex(s->icookie, ic),
+	    sa_hex(s->rcookie, rc));
+}
+
+static void
+qmsa_text(FILE *out, const struct ctl_sa *s)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], t[96];
+
+	fprintf(out, "%-22s: %s\n", "Me", sa_ip(s->family, &s->local, l, sizeof(l)));
+	fprintf(out, "%-22s: %s\n", "Peer", sa_ip(s->family, &s->remote, r, sizeof(r)));
+	fprintf(out, "%-22s: %s (reqid %" PRIu32 "), %s, %s\n", "Rule", s->rule != NULL ?
+	    s->rule : "", s->reqid, s->mode == 1 ? "tunnel" : "transport", s->initiator ?
+	    "initiator" : "responder");
+	fprintf(out, "%-22s: %s\n", "Local Traffic", sa_ts(&s->ts_local, t, sizeof(t)));
+	fprintf(out, "%-22s: %s\n", "Remote Traffic", sa_ts(&s->ts_remote, t, sizeof(t)));
+	for (size_t i = 0; i < s->nproto; i++)
+		fprintf(out, "%-22s: %s %s %s, spi in 0x%08" PRIx32 " out 0x%08" PRIx32 "\n",
+		    "Offer", s->p[i].proto == IPPROTO_AH ? "AH" : "ESP",
+		    ipp_cipher_name(s->p[i].cipher), ipp_hash_name(s->p[i].auth),
+		    s->p[i].spi_in, s->p[i].spi_out);
+	fprintf(out, "%-22s: %s\n", "PFS", sa_group(s->group));
+	fprintf(out, "%-22s: %" PRIu64 " s / %" PRIu64 " KB (age %" PRIu64 " s)\n",
+	    "Lifetime", s->life_s, s->life_kb, s->age_s);
+	fprintf(out, "%-22s: %" PRIu64 " in, %" PRIu64 " out (%" PRIu64 " / %" PRIu64
+	    " packets)\n\n", "Bytes", s->bytes_in, s->bytes_out, s->pkts_in, s->pkts_out);
+}
+
+static json_t *
+ts_json(const struct ctl_sa_ts *t)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (t->family == 0)
+		return json_null();
+	return json_pack("{s:s, s:i, s:i, s:i}", "address", sa_ip(t->family, &t->addr, a,
+	    sizeof(a)), "prefix", t->prefix, "protocol", t->proto, "port", t->port);
+}
+
+static json_t *
+sa_json(uint16_t type, const struct ctl_sa *s)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], ic[17], rc[17];
+	json_t *j, *protos;
+
+	j = json_pack("{s:s, s:s, s:s}", "me", sa_ip(s->family, &s->local, l, sizeof(l)),
+	    "peer", sa_ip(s->family, &s->remote, r, sizeof(r)), "role", s->initiator ?
+	    "initiator" : "responder");
+	if (j == NULL)
+		return NULL;
+	if (type == CTL_SHOW_MMSA) {
+		json_object_update_new(j, json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:i, "
+		    "s:s, s:s, s:s}", "state", s->established ? "established" : "negotiating",
+		    "authentication", ipp_fmt_auth_kind(s->auth), "encryption",
+		    ipp_cipher_name(s->cipher), "integrity", ipp_hash_name(s->hash),
+		    "dh_group", s->group, "lifetime_s", (json_int_t)s->life_s, "age_s",
+		    (json_int_t)s->age_s, "quick_modes", (int)s->nqm, "peer_id",
+		    s->peer_id != NULL ? s->peer_id : "", "icookie", sa_hex(s->icookie, ic),
+		    "rcookie", sa_hex(s->rcookie, rc)));
+		return j;
+	}
+	protos = json_array();
+	for (size_t i = 0; protos != NULL && i < s->nproto; i++)
+		json_array_append_new(protos, json_pack("{s:s, s:s, s:s, s:I, s:I}", "protocol",
+		    s->p[i].proto == IPPROTO_AH ? "AH" : "ESP", "encryption",
+		    ipp_cipher_name(s->p[i].cipher), "integrity", ipp_hash_name(s->p[i].auth),
+		    "spi_in", (json_int_t)s->p[i].spi_in, "spi_out",
+		    (json_int_t)s->p[i].spi_out));
+	json_object_update_new(j, json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:i, s:I, s:I, "
+	    "s:I, s:I, s:I, s:I, s:I}", "rule", s->rule != NULL ? s->rule : "", "reqid",
+	    (json_int_t)s->reqid, "mode", s->mode == 1 ? "tunnel" : "transport", "offer",
+	    protos, "local_traffic", ts_json(&s->ts_local), "remote_traffic",
+	    ts_json(&s->ts_remote), "pfs_group", s->group, "lifetime_s", (json_int_t)s->life_s,
+	    "lifetime_kb", (json_int_t)s->life_kb, "age_s", (json_int_t)s->age_s, "bytes_in",
+	    (json_int_t)s->bytes_in, "bytes_out", (json_int_t)s->bytes_out, "packets_in",
+	    (json_int_t)s->pkts_in, "packets_out", (json_int_t)s->pkts_out));
+	return j;
+}
+
+static int
+sa_stat(struct sa_show *d, const struct ctl_attr *na, struct ipp_err *e)
+{
+	struct ctl_iter it;
+	struct ctl_attr a;
+	char *name = NULL;
+	uint64_t v = 0;
+	int rc;
+
+	ctl_iter_nested(&it, na);
+	while ((rc = ctl_iter_next(&it, &a, e)) > 0) {
+		if (a.type == CTL_S_NAME && name == NULL)
+			rc = ctl_get_str(&a, &name, e);
+		else if (a.type == CTL_S_VALUE)
+			rc = ctl_get_u64(&a, &v, e);
+		if (rc < 0)
+			break;
+	}
+	if (rc == 0 && name != NULL) {
+		d->n++;
+		if (d->list != NULL)
+			json_object_set_new(d->list, name, json_integer((json_int_t)v));
+		else
+			fprintf(d->c->out, "%-26s: %" PRIu64 "\n", name, v);
+	}
+	free(name);
+	return rc;
+}
+
+static int
+sa_reply(const struct ctl_hdr *h, const uint8_t *p, void *arg, struct ipp_err *e)
+{
+	struct sa_show *d = arg;
+	struct ctl_iter it;
+	struct ctl_attr a;
+	struct ctl_sa s;
+	int rc;
+
+	ctl_iter_init(&it, p, h->len);
+	while ((rc = ctl_iter_next(&it, &a, e)) > 0) {
+		if (a.type == CTL_A_IKESTAT && d->type == CTL_SHOW_IKESTATS) {
+			if (sa_stat(d, &a, e) < 0)
+				return -1;
+			continue;
+		}
+		if ((a.type != CTL_A_MMSA || d->type != CTL_SHOW_MMSA) &&
+		    (a.type != CTL_A_QMSA || d->type != CTL_SHOW_QMSA))
+			continue;
+		if (ctl_sa_parse(&a, &s, e) < 0)
+			return -1;
+		d->n++;
+		if (d->list != NULL)
+			json_array_append_new(d->list, sa_json(d->type, &s));
+		else if (d->type == CTL_SHOW_MMSA)
+			mmsa_text(d->c->out, &s);
+		else
+			qmsa_text(d->c->out, &s);
+		ctl_sa_clear(&s);
+	}
+	return rc;
+}
+
+static int
+sa_show(struct ipp_cli *c, uint16_t type, struct ipp_err *e)
+{
+	static const char *title[] = { "Main Mode SAs", "Quick Mode SAs", "IKE statistics" };
+	static const char *key[] = { "mmsas", "qmsas", "stats" };
+	unsigned k = type - CTL_SHOW_MMSA;
+	struct sa_show d = { .c = c, .type = type };
+	struct ctl_msg req;
+	json_t *doc = NULL;
+	int fd, rc;
+
+	if ((rc = reach(c, "dynamic show", e)) != IPP_EXIT_OK)
+		return rc;
+	if (c->json && ((doc = json_pack("{s:i}", "schema", IPP_JSON_SCHEMA)) == NULL ||
+	    json_object_set_new(doc, key[k], d.list = type == CTL_SHOW_IKESTATS ?
+	    json_object() : json_array()) == -1)) {
+		json_decref(doc);
+		ipp_errf(e, IPP_E_NOMEM, "out of memory");
+		return IPP_EXIT_ERROR;
+	}
+	if (!c->json)
+		fprintf(c->out, "%s (from the IKE module)\n\n", title[k]);
+	if (ctl_client_open(c->socket_path, &fd, e) < 0)
+		goto fail;
+	ctl_msg_init(&req, type, 1, 0);
+	rc = ctl_client_call(fd, &req, sa_reply, &d, e);
+	ctl_msg_free(&req);
+	close(fd);
+	if (rc < 0)
+		goto fail;
+	if (!c->json && d.n == 0)
+		fprintf(c->out, "  none\n");
+	return c->json ? json_out(c, doc, e) : IPP_EXIT_OK;
+fail:
+	json_decref(doc);
+	return failed("dynamic show", e);
+}
+
 static int
 dyn_delete(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
 {
@@ -397,11 +639,17 @@ cmd_dynamic(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
 			return dyn_show(c, true, false, e);
 		if (argc == 2 && strcasecmp(what, "kernel") == 0)
 			return dyn_show(c, false, true, e);
+		if (argc == 2 && strcasecmp(what, "mmsas") == 0)
+			return sa_show(c, CTL_SHOW_MMSA, e);
+		if (argc == 2 && strcasecmp(what, "qmsas") == 0)
+			return sa_show(c, CTL_SHOW_QMSA, e);
+		if (argc == 2 && strcasecmp(what, "stats") == 0)
+			return sa_show(c, CTL_SHOW_IKESTATS, e);
 	} else if (argc >= 1 && strncasecmp(argv[0], "delete", strlen(argv[0])) == 0 &&
 	    strlen(argv[0]) >= 3)
 		return dyn_delete(c, argc - 1, argv + 1, e);
-	ipp_errf(e, IPP_E_INVAL, "usage: dynamic show [all|rule|kernel] | dynamic delete "
-	    "rule id=N | dynamic delete all");
+	ipp_errf(e, IPP_E_INVAL, "usage: dynamic show [all|rule|kernel|mmsas|qmsas|stats] | "
+	    "dynamic delete rule id=N | dynamic delete all");
 	return IPP_EXIT_USAGE;
 }
 
@@ -429,6 +677,7 @@ ipp_agent_help(FILE *out)
 	fputs("usage: ipsecpol [--agent-socket PATH] [--json] status\n"
 	    "       ipsecpol [--agent-socket PATH] refresh\n"
 	    "       ipsecpol [--agent-socket PATH] [--json] dynamic show [all|rule|kernel]\n"
+	    "       ipsecpol [--agent-socket PATH] [--json] dynamic show mmsas|qmsas|stats\n"
 	    "       ipsecpol [--agent-socket PATH] dynamic delete rule id=N\n"
 	    "       ipsecpol [--agent-socket PATH] dynamic delete all\n"
 	    "The policy agent's state, a reread of its source, and its dynamic rules (added\n"

@@ -1,1 +1,40 @@
 # tests/ike/local.mk: tests of the IKE daemon.  Included by the top-level Makefile.am.
+
+# The plan decoder against the agent's encoder (unit tier).
+if HAVE_CHECK
+check_PROGRAMS += tests/ike/check_plan
+TESTS += tests/ike/check_plan
+tests_ike_check_plan_SOURCES = tests/ike/check_plan.c \
+	tests/agent/check_compile_util.c tests/agent/check_compile_util.h
+tests_ike_check_plan_CFLAGS = $(TEST_CFLAGS)
+tests_ike_check_plan_LDADD = ike/libikeplan.la agent/libippagent.la \
+	agent/libippcompile.la kernel-xfrm/libxfrm.la store/libippstore.la $(TEST_LIBS)
+endif
+
+# The kernel side: SPD lookups and ALLOCSPI in a private namespace (root), selectors (pure).
+if HAVE_CHECK
+check_PROGRAMS += tests/ike/check_iked_spd
+TESTS += tests/ike/check_iked_spd
+tests_ike_check_iked_spd_SOURCES = tests/ike/check_iked_spd.c \
+	tests/agent/check_compile_util.c tests/agent/check_compile_util.h
+tests_ike_check_iked_spd_CFLAGS = $(TEST_CFLAGS)
+tests_ike_check_iked_spd_LDADD = ike/libiked.la agent/libippagent.la \
+	agent/libippcompile.la kernel-xfrm/libxfrm.la store/libippstore.la $(TEST_LIBS)
+endif
+
+# The plan decoder reads what arrives on the IKE socket.
+if ENABLE_FUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_ike_plan
+tests_fuzz_fuzz_ike_plan_SOURCES = tests/fuzz/fuzz_ike_plan.c
+tests_fuzz_fuzz_ike_plan_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_ike_plan_LDADD = ike/libikeplan.la agent/libippctl.la store/libippstore.la
+endif
+
+# The real module under the real agent in two namespaces (root): plan, capabilities,
+# ACQUIRE -> Main Mode to the peer, nothing in the clear, malformed UDP, kill -9, show.
+check_PROGRAMS += tests/ike/ikepeer
+tests_ike_ikepeer_SOURCES = tests/ike/ikepeer.c
+tests_ike_ikepeer_LDADD = ike/libisakmp.la
+IKE_NETNS_TESTS = tests/ike/iked.sh
+TESTS += $(IKE_NETNS_TESTS)
+EXTRA_DIST += $(IKE_NETNS_TESTS)

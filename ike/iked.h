@@ -1,0 +1,129 @@
+/*
+ * iked: the IKE module's process around the exchange engine (ike/engine.h): the UDP
+ * sockets of port 500, the kernel (SAs, SPI allocation, the SPD, ACQUIRE/EXPIRE events),
+ * the link to the agent (plan in, SA listings out), capabilities and the event loop.
+ * ipsecpol-iked(8) describes what it does; the engine does the talking to peers.
+ */
+#ifndef IPP_IKE_IKED_H
+#define IPP_IKE_IKED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "ike/engine.h"
+#include "ike/plan.h"
+#include "kernel-xfrm/xfrm.h"
+
+/*
+ * The module's own band of XFRM priorities, for the per-peer policies of the default
+ * response rule: above every value the agent may use (its band ends below 0x7fffffff),
+ * so any agent policy, permit and block included, wins over them.
+ */
+#define IKED_PRIO_BASE		0x80000000u
+/* Inbound SPIs: below 0x100 are reserved (RFC 4303 section 2.1). */
+#define IKED_SPI_MIN		0x100u
+#define IKED_SPI_MAX		0xffffffffu
+#define IKED_REPLAY_WINDOW	64
+#define IKED_PORT		500
+/* Most SA bundles the module tracks (what it installed, to remove it at exit). */
+#define IKED_SA_MAX		65536
+
+/* One SA bundle the module installed: enough to remove it and to read its counters. */
+struct iked_sa {
+	uint64_t		child;		/* ike_child.id */
+	size_t			nstate;
+	struct xfrm_state_id	state[2 * IKE_CHILD_PROTO_MAX];
+	bool			inbound[2 * IKE_CHILD_PROTO_MAX];
+	size_t			npol;		/* default response rule only */
+	struct xfrm_policy	pol[3];		/* out, in, fwd (tunnel) */
+};
+
+struct iked_counters {
+	uint64_t	acquires;		/* ACQUIREs handed to the engine */
+	uint64_t	acquires_refused;	/* no rule, no auth, limits */
+	uint64_t	expires_soft, expires_hard;
+	uint64_t	plans, plans_refused;
+	uint64_t	installs, install_failed, deletes;
+	uint64_t	udp_truncated;		/* datagrams larger than the buffer */
+	uint64_t	event_overruns;		/* kernel event queue overflows */
+};
+
+struct iked {
+	/* options */
+	const char		*sockpath;	/* agent's IKE socket */
+	uint16_t		port;		/* IKE port, network order */
+
+	struct ike_engine	*eng;
+	struct xfrm_handle	*xh;
+	struct xfrm_monitor	*mon;
+	int			udp4, udp6;	/* -1 when that family is unavailable */
+	int			agent;		/* -1 until connected */
+	int			sigfd;
+	int			epfd;
+	bool			stop;
+
+	struct ike_plan		plan;		/* in force */
+	struct ike_plan_rx	rx;		/* being received */
+	struct ipp_auth		*authbuf;	/* auth_for_peer's answer (shallow) */
+	size_t			nauthbuf, authcap;
+
+	struct iked_sa		*sas;
+	size_t			nsas;
+	struct iked_counters	cnt;
+};
+
+/* iked_net.c: the UDP sockets */
+int	iked_net_open(struct iked *d);
+void	iked_net_close(struct iked *d);
+/* Reads what is queued on fd and hands each datagram to the engine. */
+void	iked_net_input(struct iked *d, int fd);
+int	iked_net_send(void *arg, const struct sockaddr *local, const struct sockaddr *remote,
+	    const void *buf, size_t len);
+
+/* iked_kernel.c: SAs, SPIs, the default response rule's policies */
+int	iked_spi_alloc(void *arg, const struct ike_spi_req *r, uint32_t *spi);
+int	iked_child_install(void *arg, const struct ike_child *c);
+void	iked_child_delete(void *arg, const struct ike_child *c);
+/* Removes every SA and policy the module installed (at exit). */
+void	iked_kernel_flush(struct iked *d);
+/* The kernel's counters of the SAs of child id (summed per direction); -ENOENT if none. */
+int	iked_kernel_counters(struct iked *d, uint64_t child, struct xfrm_counters *in,
+	    struct xfrm_counters *out);
+
+/* iked_spd.c: rules by the kernel's SPD */
+const struct ipp_ike_rule *iked_rule_for_ids(void *arg, const struct sockaddr *local,
+	    const struct sockaddr *remote, const struct ike_ts *ts_local,
+	    const struct ike_ts *ts_remote);
+int	iked_auth_for_peer(void *arg, const struct sockaddr *local,
+	    const struct sockaddr *remote, const struct ipp_auth **auth, size_t *nauth);
+/* Pure: does selector s contain the flow from ts src to ts dst? */
+bool	iked_sel_contains(const struct xfrm_sel *s, const struct ike_ts *src,
+	    const struct ike_ts *dst);
+
+/* iked_events.c: kernel ACQUIRE and EXPIRE */
+int	iked_events_open(struct iked *d);
+void	iked_events_input(struct iked *d);
+
+/* iked_agent.c: the IKE socket */
+int	iked_agent_connect(struct iked *d);
+/* Reads one message; -1 when the agent went away. */
+int	iked_agent_input(struct iked *d);
+
+/* iked_show.c: SA listings and counters for the agent */
+void	iked_show(struct iked *d, uint16_t type, uint32_t seq, const uint8_t *p, size_t len);
+
+/* iked_caps.c: privileges */
+/* Keeps only CAP_NET_ADMIN (and CAP_NET_BIND_SERVICE when port < 1024 must be bound
+ * again: never, sockets are bound first); sets PR_SET_NO_NEW_PRIVS.  0 or -errno. */
+int	iked_caps_drop(void);
+
+/* iked_loop.c: the process */
+int	iked_init(struct iked *d);
+int	iked_run(struct iked *d);
+void	iked_fini(struct iked *d);
+uint64_t iked_now_ms(void *arg);
+void	iked_log_cb(void *arg, int prio, const char *msg);
+
+#endif
