@@ -147,7 +147,9 @@ ike_cell_vars() {
 ike_swan_start() {
 	d=$ike_dir/$1
 	sed -e "s|@DIR@|$d|g" "$IKE_TMPL/strongswan.conf.in" >"$d/strongswan.conf"
-	STRONGSWAN_CONF=$d/strongswan.conf vm_in "$1" /usr/sbin/charon-systemd \
+	# nsenter itself, not vm_in: a function in the background is a subshell, and $! would
+	# be its pid, not charon's.
+	STRONGSWAN_CONF=$d/strongswan.conf nsenter --net="/run/netns/$1" /usr/sbin/charon-systemd \
 		>"$d/charon.out" 2>&1 &
 	eval "ike_charon_$1=$!"
 	tap_cleanup "kill $! 2>/dev/null; sleep 0.3; kill -9 $! 2>/dev/null"
@@ -187,6 +189,14 @@ ike_swan_reset() {
 	: >"$ike_dir/$1/swanctl.conf.empty"
 	ike_swan "$1" --load-all --noprompt --file "$ike_dir/$1/swanctl.conf.empty" \
 		>/dev/null 2>&1
+}
+
+# ike_swan_rotate NS: charon's log so far is kept aside (charon appends, so truncating
+# the file it writes is safe) for IPPVM_IKE_KEEP.
+ike_swan_rotate() {
+	ike_rot=$((${ike_rot:-0} + 1))
+	cp "$ike_dir/$1/charon.log" "$ike_dir/$1/charon-$ike_rot.log"
+	: >"$ike_dir/$1/charon.log"
 }
 
 # ike_swan_child_ok NS: strongSwan lists an installed CHILD_SA of the cell's mode and ESP
@@ -259,7 +269,7 @@ pidfile = $d/run/ipsecpold.pid
 debounce_ms = 100
 EOC
 	echo "=== start $(ike_now) ms" >>"$d/agent.log"
-	vm_in "$1" "$IKE_AGENT" -d -f "$d/ipsecpold.conf" >>"$d/agent.log" 2>&1 &
+	nsenter --net="/run/netns/$1" "$IKE_AGENT" -d -f "$d/ipsecpold.conf" >>"$d/agent.log" 2>&1 &
 	eval "ike_agent_$1=$!"
 	tap_cleanup "kill -9 $! 2>/dev/null"
 	ike_wait 20 ike_ours_planned "$1"
@@ -359,6 +369,11 @@ ike_traffic() {
 		tap_ok "$1: the first ping $src -> $dst is answered after $(($(ike_now) - t0)) ms"
 	else
 		tap_fail "$1: no ping $src -> $dst answered within $IKE_NEG_SECS s"
+		for ns_ in "$ike_a" "$ike_b"; do
+			tap_diag "$ns_:" "$(ip -n "$ns_" xfrm policy | grep -v '^	socket\|^src 0.0.0.0/0 dst 0.0.0.0/0 $\|^src ::/0 dst ::/0 $' | head -n 30)" \
+				"$(ike_states "$ns_")" \
+				"$(vm_in "$ns_" awk '$2 != 0' /proc/net/xfrm_stat)"
+		done
 		return 1
 	fi
 	ike_check_sas "$1"
@@ -420,6 +435,7 @@ ike_capture() {
 ike_ours_swan_cell() {
 	who=$1
 	shift
+	cell_t0=$(ike_now)
 	ike_cell_vars "$@"
 	if [ "$who" = ours ]; then
 		label="ours->strongSwan, $cell_name" from=a start=none
@@ -462,9 +478,37 @@ ike_ours_swan_cell() {
 
 # ike_ours_swan_end: after a cell, captures the exchange and returns both sides to idle.
 ike_ours_swan_end() {
-	ike_capture "$ike_b" "ours-$who-$(echo "$cell_name" | tr ' ' -)"
-	: >"$ike_dir/$ike_b/charon.log"
+	tap_diag "$label: $(($(ike_now) - ${cell_t0:-0})) ms"
+	ike_capture "$ike_b" "ours-$who-${ike_rot:-0}-$(echo "$cell_name" | tr ' ' -)"
+	ike_swan_rotate "$ike_b"
 	ike_ours_stop "$ike_a"
 	ike_swan_reset "$ike_b"
 	ike_flush
+}
+
+# ike_ours_show LABEL NS PEER: `ipsecpol dynamic show mmsas` lists an established main-mode
+# SA with PEER, and `dynamic show qmsas` a quick-mode SA with PEER whose SPIs are the
+# kernel's (in: the SA PEER->NS, out: NS->PEER) and whose byte counts are not zero.
+ike_ours_show() {
+	mm=$(ike_ours_cli "$2" dynamic show mmsas 2>&1)
+	if printf '%s\n' "$mm" | grep -q "^Peer *: $3\$" &&
+	   printf '%s\n' "$mm" | grep -q '^State *: established'; then
+		tap_ok "$1: ipsecpol dynamic show mmsas lists the established main mode with $3"
+	else
+		tap_fail "$1: ipsecpol dynamic show mmsas lists the established main mode with $3"
+		tap_diag "$mm"
+	fi
+	qm=$(ike_ours_cli "$2" dynamic show qmsas 2>&1)
+	ks=$(ike_states "$2")
+	kin=$(printf '%s\n' "$ks" | awk -v p="$3" '$1 == p && $3 == "esp" { sub(/\(.*/, "", $4); print $4 }' | tail -n 1)
+	kout=$(printf '%s\n' "$ks" | awk -v p="$3" '$2 == p && $3 == "esp" { sub(/\(.*/, "", $4); print $4 }' | tail -n 1)
+	bytes=$(printf '%s\n' "$qm" | sed -n 's/^Bytes *: \([0-9]*\) in, \([0-9]*\) out.*/\1 \2/p' | head -n 1)
+	if printf '%s\n' "$qm" | grep -q "^Peer *: $3\$" && [ -n "$kin" ] &&
+	   printf '%s\n' "$qm" | grep -q "spi in $kin out $kout" &&
+	   [ "${bytes% *}" -gt 0 ] 2>/dev/null && [ "${bytes#* }" -gt 0 ]; then
+		tap_ok "$1: ipsecpol dynamic show qmsas lists the quick mode with the kernel's SPIs ($kin, $kout) and bytes ($bytes)"
+	else
+		tap_fail "$1: ipsecpol dynamic show qmsas lists the quick mode with the kernel's SPIs (in $kin, out $kout) and bytes"
+		tap_diag "$qm"
+	fi
 }

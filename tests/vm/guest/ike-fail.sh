@@ -17,7 +17,6 @@ ike_swan_start "$ike_b" || ike_bail "charon starts in $ike_b" "$(ike_log "$ike_b
 fail_setup() {
 	ike_ours_stop "$ike_a"
 	: >"$ike_dir/$ike_a/agent.log"
-	: >"$ike_dir/$ike_b/charon.log"
 	o=$(ike_ours_policy "$ike_a" a "$2" 2>&1) &&
 	o=$(ike_swan_load "$ike_b" b "$3" "$4" 2>&1) &&
 	ike_ours_start "$ike_a" && return 0

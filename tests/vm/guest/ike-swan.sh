@@ -43,14 +43,13 @@ swan_cell() {
 	cn=$(echo "$cell_name" | tr " " -)
 	ike_capture "$ike_a" "swan-$who-$cn-a"
 	ike_capture "$ike_b" "swan-$who-$cn-b"
-	: >"$ike_dir/$ike_a/charon.log"
-	: >"$ike_dir/$ike_b/charon.log"
+	ike_swan_rotate "$ike_a"
+	ike_swan_rotate "$ike_b"
 	ike_swan_reset "$ike_a"
 	ike_swan_reset "$ike_b"
 	ike_flush
 }
 
-swan_cell a transport cbc nopfs
-swan_cell b tunnel gcm pfs
 swan_cell a transport 3des pfs 6
+swan_cell b tunnel gcm pfs
 tap_done
