@@ -86,6 +86,12 @@ int	iked_net_send(void *arg, const struct sockaddr *local, const struct sockaddr
 int	iked_spi_alloc(void *arg, const struct ike_spi_req *r, uint32_t *spi);
 int	iked_child_install(void *arg, const struct ike_child *c);
 void	iked_child_delete(void *arg, const struct ike_child *c);
+/*
+ * The policies a default-response-rule bundle (reqid 0) needs, as pol[0..n): out local ->
+ * remote, in (and fwd for a tunnel) remote -> local, priority IKED_PRIO_BASE, templates
+ * innermost first (ESP, then AH) with reqid 0.  Returns n (2 or 3).
+ */
+size_t	iked_default_policies(const struct ike_child *c, struct xfrm_policy pol[3]);
 /* Removes every SA and policy the module installed (at exit). */
 void	iked_kernel_flush(struct iked *d);
 /* The kernel's counters of the SAs of child id (summed per direction); -ENOENT if none. */

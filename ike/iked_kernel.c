@@ -127,22 +127,18 @@ kern_sel(struct xfrm_sel *s, const struct ike_ts *src, const struct ike_ts *dst)
 	}
 }
 
-/*
- * The policies of a default-response-rule bundle: out local -> remote, in (and fwd for a
- * tunnel) remote -> local, with templates innermost first (ESP, then AH).
- */
-static void
-kern_default_pols(const struct ike_child *c, struct iked_sa *sa)
+size_t
+iked_default_policies(const struct ike_child *c, struct xfrm_policy pol[3])
 {
 	static const uint8_t dirs[3] = { XFRM_POLICY_OUT, XFRM_POLICY_IN, XFRM_POLICY_FWD };
+	size_t n = c->mode == XFRM_MODE_TUNNEL ? 3 : 2;
 	xfrm_address_t l, r;
 	uint16_t fam;
 
 	kern_addr((const struct sockaddr *)&c->local, &fam, &l);
 	kern_addr((const struct sockaddr *)&c->remote, &fam, &r);
-	sa->npol = c->mode == XFRM_MODE_TUNNEL ? 3 : 2;
-	for (size_t k = 0; k < sa->npol; k++) {
-		struct xfrm_policy *p = &sa->pol[k];
+	for (size_t k = 0; k < n; k++) {
+		struct xfrm_policy *p = &pol[k];
 		bool out = dirs[k] == XFRM_POLICY_OUT;
 
 		memset(p, 0, sizeof(*p));
@@ -168,6 +164,7 @@ kern_default_pols(const struct ike_child *c, struct iked_sa *sa)
 			t->reqid = 0;
 		}
 	}
+	return n;
 }
 
 static int
@@ -176,7 +173,7 @@ kern_install_pols(struct iked *d, const struct ike_child *c, struct iked_sa *sa)
 	char a[INET6_ADDRSTRLEN];
 	int rc;
 
-	kern_default_pols(c, sa);
+	sa->npol = iked_default_policies(c, sa->pol);
 	for (size_t k = 0; k < sa->npol; k++) {
 		rc = xfrm_policy_add(d->xh, &sa->pol[k]);
 		if (rc == -EEXIST && kern_pol_shared(d, sa, &sa->pol[k]))

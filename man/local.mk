@@ -8,3 +8,4 @@ CLEANFILES += man/ipsecpol.8
 man/ipsecpol.8: man/ipsecpol.8.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) man && sed -e 's|%STATEDIR%|$(statedir)|g' -e 's|%RUNDIR%|$(rundir)|g' \
 	    -e 's|%DATADIR%|$(datadir)|g' $(srcdir)/man/ipsecpol.8.in > $@.tmp && mv $@.tmp $@
+dist_man_MANS += man/ipsecpol-iked.8

@@ -241,6 +241,147 @@ START_TEST(test_spi_alloc)
 }
 END_TEST
 
+static struct sockaddr_storage
+ss4(const char *a)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in s = sa4(a, 500);
+
+	memcpy(&ss, &s, sizeof(s));
+	return ss;
+}
+
+/* A bundle as the engine hands it over (keys: any bytes of the right length). */
+static void
+child(struct ike_child *c, uint32_t reqid, uint8_t mode, bool ah)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = 7;
+	c->reqid = reqid;
+	c->mode = mode;
+	c->local = ss4("10.9.0.1");
+	c->remote = ss4("10.5.0.9");
+	c->ts_local = ts(mode == XFRM_MODE_TUNNEL ? "10.9.1.0" : "10.9.0.1",
+	    mode == XFRM_MODE_TUNNEL ? 24 : 32, 0, 0);
+	c->ts_remote = ts(mode == XFRM_MODE_TUNNEL ? "10.5.1.0" : "10.5.0.9",
+	    mode == XFRM_MODE_TUNNEL ? 24 : 32, 0, 0);
+	c->hard_s = 3600;
+	c->soft_s = 3240;
+	c->nproto = ah ? 2 : 1;
+	for (size_t i = 0; i < c->nproto; i++) {
+		struct ike_child_proto *p = &c->p[i];
+
+		p->proto = i == 0 ? IPPROTO_ESP : IPPROTO_AH;
+		p->cipher = i == 0 ? IPP_CIPHER_AES128 : IPP_CIPHER_NONE;
+		p->auth = IPP_HASH_SHA1;
+		p->enc_key_len = i == 0 ? 16 : 0;
+		p->auth_key_len = 20;
+		p->spi_out = 0x1000 + (uint32_t)i;
+		memset(p->key_in, 0x11, sizeof(p->key_in));
+		memset(p->key_out, 0x22, sizeof(p->key_out));
+	}
+}
+
+struct pol_seen {
+	size_t	n, ours;
+};
+
+static int
+pol_seen_one(const struct xfrm_policy *p, void *arg)
+{
+	struct pol_seen *x = arg;
+
+	x->n++;
+	if (p->priority == IKED_PRIO_BASE && p->ntmpl > 0 && p->tmpl[0].reqid == 0)
+		x->ours++;
+	return 0;
+}
+
+START_TEST(test_default_policies)
+{
+	struct xfrm_policy pol[3];
+	struct pol_seen seen = { 0 };
+	struct ike_child c;
+	size_t n;
+
+	/* Above every value the agent may use (its configuration stops below 0x7fffffff). */
+	ck_assert_uint_gt(IKED_PRIO_BASE, 0x7fffffffu);
+	child(&c, 0, XFRM_MODE_TRANSPORT, false);
+	n = iked_default_policies(&c, pol);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(pol[0].dir, XFRM_POLICY_OUT);
+	ck_assert_mem_eq(&pol[0].sel.daddr, &c.ts_remote.addr, 4);
+	ck_assert_uint_eq(pol[1].dir, XFRM_POLICY_IN);
+	ck_assert_mem_eq(&pol[1].sel.saddr, &c.ts_remote.addr, 4);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(xfrm_policy_check(&pol[i]), 0);
+		ck_assert_int_eq(xfrm_policy_add(d.xh, &pol[i]), 0);
+	}
+	/* A tunnel with AH outside ESP: three directions, the tunnel ends in the template. */
+	child(&c, 0, XFRM_MODE_TUNNEL, true);
+	n = iked_default_policies(&c, pol);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(pol[2].dir, XFRM_POLICY_FWD);
+	ck_assert_uint_eq(pol[0].ntmpl, 2);
+	ck_assert_uint_eq(pol[0].tmpl[0].proto, IPPROTO_ESP);
+	ck_assert_uint_eq(pol[0].tmpl[0].mode, XFRM_MODE_TUNNEL);
+	ck_assert_uint_eq(pol[0].tmpl[1].proto, IPPROTO_AH);
+	ck_assert_mem_eq(&pol[0].tmpl[0].daddr, &((struct sockaddr_in *)&c.remote)->sin_addr, 4);
+	ck_assert_mem_eq(&pol[1].tmpl[0].saddr, &((struct sockaddr_in *)&c.remote)->sin_addr, 4);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_int_eq(xfrm_policy_check(&pol[i]), 0);
+		ck_assert_int_eq(xfrm_policy_add(d.xh, &pol[i]), 0);
+	}
+	ck_assert_int_ge(xfrm_policy_dump(d.xh, pol_seen_one, &seen), 0);
+	ck_assert_uint_eq(seen.ours, 5);
+	ck_assert_uint_eq(seen.n, comp.npolicies + 5);
+}
+END_TEST
+
+static int
+keyed_state(const struct xfrm_state *s, void *arg)
+{
+	(void)arg;
+	return s->enc.name[0] != '\0' || s->auth.name[0] != '\0' || s->aead.name[0] != '\0' ?
+	    -EEXIST : 0;
+}
+
+/*
+ * A bundle of a plan rule: installed and removable where the kernel has ESP (the VM
+ * lab), refused without a trace where it has not (this host).  Both ways the module's
+ * record and the kernel agree.
+ */
+START_TEST(test_install)
+{
+	struct sockaddr_in l = sa4("10.9.0.1", 500), r = sa4("10.5.0.9", 500);
+	struct ike_spi_req q = { .proto = IPPROTO_ESP, .mode = XFRM_MODE_TRANSPORT,
+	    .local = (struct sockaddr *)&l, .remote = (struct sockaddr *)&r };
+	struct xfrm_counters in, out;
+	struct ike_child c;
+	int rc;
+
+	child(&c, d.plan.rules[0].reqid, XFRM_MODE_TRANSPORT, false);
+	q.reqid = c.reqid;
+	ck_assert_int_eq(iked_spi_alloc(&d, &q, &c.p[0].spi_in), 0);
+	rc = iked_child_install(&d, &c);
+	if (rc == 0) {
+		ck_assert_uint_eq(d.nsas, 1);
+		ck_assert_uint_eq(d.sas[0].nstate, 2);
+		ck_assert_int_eq(iked_kernel_counters(&d, c.id, &in, &out), 0);
+		ck_assert_int_eq(xfrm_state_dump(d.xh, keyed_state, NULL), -EEXIST);
+		iked_child_delete(&d, &c);
+	} else {
+		ck_assert_msg(rc == -EPROTONOSUPPORT || rc == -ENOENT || rc == -ENOSYS,
+		    "install: %s", strerror(-rc));
+		ck_assert_uint_eq(d.cnt.install_failed, 1);
+	}
+	ck_assert_uint_eq(d.nsas, 0);
+	ck_assert_int_eq(iked_kernel_counters(&d, c.id, &in, &out), -ENOENT);
+	ck_assert_int_ge(xfrm_state_dump(d.xh, keyed_state, NULL), 0);
+	iked_kernel_flush(&d);
+}
+END_TEST
+
 static Suite *
 spd_suite(void)
 {
@@ -258,6 +399,8 @@ spd_suite(void)
 	tcase_add_test(k, test_rule_for_ids);
 	tcase_add_test(k, test_auth_for_peer);
 	tcase_add_test(k, test_spi_alloc);
+	tcase_add_test(k, test_default_policies);
+	tcase_add_test(k, test_install);
 	suite_add_tcase(s, k);
 	return s;
 }

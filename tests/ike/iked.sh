@@ -135,7 +135,7 @@ agent_conf
 mv "$tmp/log" "$tmp/log.1"
 agent_start || { echo "Bail out! agent did not come up again"; exit 1; }
 out=$(ipp dynamic show mmsas 2>&1); rc=$?
-tap_check "iked = none: dynamic show mmsas fails and says why (exit $rc)" \
-	sh -c "test $rc -ne 0 && echo '$out' | grep -q 'no IKE module is configured'"
+tap_check "iked = none: dynamic show mmsas fails with exit 3 and says why" \
+	sh -c "test $rc -eq 3 && echo '$out' | grep -q 'no IKE module is configured'"
 agent_stop
 tap_done

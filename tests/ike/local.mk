@@ -22,19 +22,21 @@ tests_ike_check_iked_spd_LDADD = ike/libiked.la agent/libippagent.la \
 	agent/libippcompile.la kernel-xfrm/libxfrm.la store/libippstore.la $(TEST_LIBS)
 endif
 
-# The plan decoder reads what arrives on the IKE socket.
+# The plan decoder reads what arrives on the IKE socket (seed: a whole plan, framed as the
+# target reads it: each message after its 16-bit length).
 if ENABLE_FUZZER
 noinst_PROGRAMS += tests/fuzz/fuzz_ike_plan
 tests_fuzz_fuzz_ike_plan_SOURCES = tests/fuzz/fuzz_ike_plan.c
 tests_fuzz_fuzz_ike_plan_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_ike_plan_LDADD = ike/libikeplan.la agent/libippctl.la store/libippstore.la
 endif
+EXTRA_DIST += tests/fuzz/corpus/ike_plan
 
 # The real module under the real agent in two namespaces (root): plan, capabilities,
 # ACQUIRE -> Main Mode to the peer, nothing in the clear, malformed UDP, kill -9, show.
 check_PROGRAMS += tests/ike/ikepeer
 tests_ike_ikepeer_SOURCES = tests/ike/ikepeer.c
 tests_ike_ikepeer_LDADD = ike/libisakmp.la
-IKE_NETNS_TESTS = tests/ike/iked.sh
+IKE_NETNS_TESTS = tests/ike/iked.sh tests/ike/pair.sh
 TESTS += $(IKE_NETNS_TESTS)
 EXTRA_DIST += $(IKE_NETNS_TESTS)
