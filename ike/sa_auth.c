@@ -65,17 +65,19 @@ kind_name(enum ipp_auth_kind k)
 }
 
 const struct ipp_auth *
-ike_auth_pick(struct ike_engine *e, const struct ipp_auth *a, size_t n, const char *who)
+ike_auth_pick(struct ike_engine *e, const struct ipp_auth *a, size_t n, const char *who,
+    bool verbose)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (ike_auth_ops(a[i].kind) != NULL &&
 		    (a[i].kind != IPP_AUTH_PSK || (a[i].value != NULL && a[i].value[0] != '\0')))
 			return &a[i];
-		ike_log(e, LOG_INFO, "%s: authentication method %zu skipped: %s", who, i + 1,
-		    kind_name(a[i].kind));
+		if (verbose)
+			ike_log(e, LOG_INFO, "%s: authentication method %zu skipped: %s", who,
+			    i + 1, kind_name(a[i].kind));
 	}
-	ike_log(e, LOG_ERR, "%s: no usable authentication method (%zu listed); "
-	    "add a preshared key to the rule", who, n);
+	ike_log(e, verbose ? LOG_ERR : LOG_DEBUG, "%s: no usable authentication method "
+	    "(%zu listed); add a preshared key to the rule", who, n);
 	return NULL;
 }
 

@@ -30,11 +30,12 @@ struct ike_auth_ops {
 const struct ike_auth_ops *ike_auth_ops(enum ipp_auth_kind kind);
 
 /*
- * The first method of a[0..n) that this build supports; the ones skipped are logged once
- * with who (e.g. "rule 'Secure'").  NULL when none is usable (logged as an error).
+ * The first method of a[0..n) that this build supports; with verbose, the ones skipped are
+ * logged with who (e.g. "rule 'Secure'").  NULL when none is usable (logged as an error
+ * when verbose, else at debug level).
  */
 const struct ipp_auth *ike_auth_pick(struct ike_engine *e, const struct ipp_auth *a,
-	    size_t n, const char *who);
+	    size_t n, const char *who, bool verbose);
 
 /* Whether a[0..n) accepts what sa authenticated with (same method, same preshared key). */
 bool	ike_auth_allows(const struct ipp_auth *a, size_t n, const struct ike_sa *sa);

@@ -101,6 +101,8 @@ void	v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_acqui
 void	v1_qm_input(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in);
 /* Retransmits or gives up; returns false when qm was freed. */
 bool	v1_qm_timeout(struct ike_engine *e, struct ike_sa *sa, struct ike_qm *qm);
+/* Quick Modes of sa still negotiating. */
+unsigned v1_qm_running(const struct ike_sa *sa);
 /* The peer refused our Quick Modes under sa (NO-PROPOSAL-CHOSEN ...). */
 void	v1_qm_refused(struct ike_engine *e, struct ike_sa *sa, uint16_t type);
 

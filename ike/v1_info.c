@@ -228,8 +228,11 @@ v1_info_input(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 			if (in->c.pl[i].type == ISAKMP_PL_N)
 				got_notify(e, sa, &in->c.pl[i], false);
 		if (sa->initiator && sa->step == IKE_MM_I1 && v1_pl(in, ISAKMP_PL_N) != NULL) {
+			char ours[IKE_PROP_STRLEN];
+
 			e->st.no_proposal++;
-			v1_sa_fail(e, sa, "refused by the peer; we offered our Main Mode offers");
+			v1_sa_fail(e, sa, "refused by the peer; we offered %s",
+			    ike_prop_mm_offers_str(sa->offers, sa->noffers, ours, sizeof(ours)));
 		}
 		return;
 	}

@@ -27,12 +27,8 @@ half_open_deadline(const struct ike_engine *e)
 static bool
 half_open_ok(struct ike_engine *e, const struct sockaddr *remote)
 {
-	if (ike_sa_half_open(e, NULL) >= e->lim.half_open_total ||
-	    ike_sa_half_open(e, remote) >= e->lim.half_open_peer) {
-		e->st.half_open_drops++;
-		return false;
-	}
-	return true;
+	return ike_sa_half_open(e, NULL) < e->lim.half_open_total &&
+	    ike_sa_half_open(e, remote) < e->lim.half_open_peer;
 }
 
 /* Our Main Mode ID: our address, or the configured FQDN.  data holds 254 bytes. */
@@ -181,8 +177,12 @@ v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_
 		ike_log(e, LOG_ERR, "rule '%s': the policy has no Main Mode offers", r->name);
 		return -EINVAL;
 	}
-	if (!half_open_ok(e, remote))
+	if (!half_open_ok(e, remote)) {
+		e->st.half_open_drops++;
+		ike_log(e, LOG_WARNING, "rule '%s': half-open limit reached; ACQUIRE refused",
+		    r->name);
 		return -EAGAIN;
+	}
 	sa = ike_sa_new(e, (const struct sockaddr *)&a->local, remote, true);
 	p = calloc(1, sizeof(*p));
 	if (sa == NULL || p == NULL)
@@ -232,6 +232,8 @@ i_got_sa(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 	struct isakmp_xform x;
 	struct isakmp_err err;
 	struct isakmp_buf b;
+	uint32_t mine = sa->chosen.life_s;
+	bool lowered;
 
 	if (pl == NULL || isakmp_sa_decode(pl, &s, &err) != 0 || s.nprops != 1) {
 		v1_drop(e, in, &e->st.malformed, "message 2 without a valid SA payload");
@@ -250,8 +252,7 @@ i_got_sa(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 		    ike_prop_mm_offers_str(sa->offers, sa->noffers, ours, sizeof(ours)));
 		return;
 	}
-	if (sa->chosen.life_s == 0 || sa->chosen.life_s > e->plan->main.mm.lifetime_min * 60)
-		sa->chosen.life_s = e->plan->main.mm.lifetime_min * 60;
+	sa->chosen.life_s = ike_prop_life(sa->chosen.life_s, mine, &lowered);
 	memcpy(sa->rcookie, in->m.hdr.rcookie, IKE_SPI_LEN);
 	if (make_ke(sa) != 0) {
 		v1_sa_fail(e, sa, "cannot make a key pair for group %u", sa->chosen.group);
@@ -515,7 +516,9 @@ responder_auth(struct ike_engine *e, struct v1_in *in)
 	memcpy(&ss, in->remote, in->remote->sa_family == AF_INET6 ?
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	snprintf(who, sizeof(who), "peer %s", ike_addr_str(&ss, a, sizeof(a)));
-	return ike_auth_pick(e, auth, nauth, who);
+	/* Quietly: a first message costs the sender nothing, so it must not cost us a log
+	 * line per skipped method. */
+	return ike_auth_pick(e, auth, nauth, who, false);
 }
 
 /* The first of the initiator's transforms we accept; *x is it.  -1: none. */
@@ -585,8 +588,8 @@ v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 		v1_drop(e, in, &e->st.unknown_sa, "no policy");
 		return;
 	}
-	if (!half_open_ok(e, in->remote)) {
-		v1_drop(e, in, &e->st.replays, "half-open limit reached");
+	if (!half_open_ok(e, in->remote) || e->st.mm_current >= e->lim.mm_max) {
+		v1_drop(e, in, &e->st.half_open_drops, "half-open or IKE SA limit reached");
 		return;
 	}
 	auth = responder_auth(e, in);
@@ -790,6 +793,17 @@ acquire_running(struct ike_engine *e, const struct ike_acquire *a)
 	return false;
 }
 
+/* Whether sa may carry one more Quick Mode under the policy's quick modes per main mode
+ * (master-key PFS means one each). */
+static bool
+qm_budget(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	const struct ipp_mm *mm = &e->plan->main.mm;
+	uint32_t per_mm = mm->pfs ? 1 : mm->qm_per_mm;
+
+	return per_mm == 0 || sa->nqm + v1_qm_running(sa) < per_mm;
+}
+
 int
 ike_v1_acquire(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_ike_rule *r)
 {
@@ -798,14 +812,19 @@ ike_v1_acquire(struct ike_engine *e, const struct ike_acquire *a, const struct i
 	struct ike_sa *sa;
 
 	snprintf(who, sizeof(who), "rule '%s'", r->name);
-	auth = ike_auth_pick(e, r->auth, r->nauth, who);
+	auth = ike_auth_pick(e, r->auth, r->nauth, who, true);
 	if (auth == NULL)
 		return -EPERM;
 	if (acquire_running(e, a))
 		return 1;
 	sa = ike_sa_find_peer(e, (const struct sockaddr *)&a->local,
 	    (const struct sockaddr *)&a->remote, true);
-	if (sa != NULL && ike_auth_allows(r->auth, r->nauth, sa)) {
+	if (sa != NULL && ike_auth_allows(r->auth, r->nauth, sa) && qm_budget(e, sa)) {
+		if (v1_qm_running(sa) >= e->lim.qm_max_per_mm ||
+		    e->st.child_current >= e->lim.child_max) {
+			e->st.half_open_drops++;
+			return -EAGAIN;
+		}
 		v1_qm_start(e, sa, a);
 		return 0;
 	}

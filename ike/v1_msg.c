@@ -93,14 +93,12 @@ v1_seal(struct ike_engine *e, struct ike_sa *sa, struct isakmp_buf *b, uint8_t *
 	if (isakmp_buf_finish(b, &err) != 0)
 		goto fail;
 	body = b->len - ISAKMP_HDR_LEN;
-	pad = (bl - body % bl) % bl;
-	if (pad > 0) {
-		/* The last pad byte counts the others (racoon's "exclusive tail");
-		 * receivers that ignore padding are not affected. */
-		zeros[pad - 1] = (uint8_t)(pad - 1);
-		if (isakmp_put_raw(b, zeros, pad) != 0 || isakmp_buf_finish(b, &err) != 0)
-			goto fail;
-	}
+	/* 1..block bytes, as strongSwan sends; the last counts the others (racoon's
+	 * "exclusive tail"), which receivers that ignore padding never read. */
+	pad = bl - body % bl;
+	zeros[pad - 1] = (uint8_t)(pad - 1);
+	if (isakmp_put_raw(b, zeros, pad) != 0 || isakmp_buf_finish(b, &err) != 0)
+		goto fail;
 	if (ike_cbc_encrypt(sa->keys.cipher, sa->keys.enc_key, sa->keys.enc_key_len, iv,
 	    b->p + ISAKMP_HDR_LEN, b->p + ISAKMP_HDR_LEN, b->len - ISAKMP_HDR_LEN, iv,
 	    NULL) != 0)
@@ -202,6 +200,14 @@ v1_lookup(struct ike_engine *e, struct v1_in *in)
 
 	if (sa != NULL)
 		return sa;
+	/* A first message again (repeated or replayed): the SA it created, if any. */
+	if (memcmp(h->rcookie, zero, IKE_SPI_LEN) == 0) {
+		for (sa = e->sas; sa != NULL; sa = sa->next)
+			if (!sa->initiator && memcmp(sa->icookie, h->icookie, IKE_SPI_LEN) == 0 &&
+			    ike_addr_equal(&sa->remote, in->remote))
+				return sa;
+		return NULL;
+	}
 	/* Message 2 of a Main Mode we started: the responder's cookie is new to us. */
 	for (sa = e->sas; sa != NULL; sa = sa->next)
 		if (sa->initiator && sa->step == IKE_MM_I1 &&
@@ -243,7 +249,10 @@ ike_v1_input(struct ike_engine *e, const struct sockaddr *local, const struct so
 		goto done;
 	switch (in->m.hdr.exchange) {
 	case ISAKMP_EXCH_ID_PROT:
-		if (sa != NULL)
+		if (sa != NULL && !sa->initiator &&
+		    memcmp(in->m.hdr.rcookie, zero, IKE_SPI_LEN) == 0)
+			v1_drop(e, in, &e->st.replays, "first message of an existing IKE SA");
+		else if (sa != NULL)
 			v1_mm_input(e, sa, in);
 		else if (memcmp(in->m.hdr.rcookie, zero, IKE_SPI_LEN) == 0)
 			v1_mm_respond(e, in);

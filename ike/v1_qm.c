@@ -833,6 +833,11 @@ v1_qm_input(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 			v1_drop(e, in, &e->st.unknown_sa, "no policy");
 			return;
 		}
+		if (v1_qm_running(sa) >= e->lim.qm_max_per_mm ||
+		    e->st.child_current >= e->lim.child_max) {
+			v1_drop(e, in, &e->st.half_open_drops, "Quick Mode limit reached");
+			return;
+		}
 		if (ike_v1_iv_phase2(&sa->keys, sa->iv, msgid, iv, NULL) != 0 ||
 		    v1_decrypt(e, sa, in, iv) != 0) {
 			v1_drop(e, in, &e->st.malformed, "Quick Mode message 1 does not decrypt");
@@ -853,6 +858,16 @@ v1_qm_input(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 		i_qm2(e, sa, qm, in);
 	else
 		r_qm3(e, sa, qm, in);
+}
+
+unsigned
+v1_qm_running(const struct ike_sa *sa)
+{
+	unsigned n = 0;
+
+	for (const struct ike_qm *qm = sa->qms; qm != NULL; qm = qm->next)
+		n += qm->step != IKE_QM_I_DONE;
+	return n;
 }
 
 bool
