@@ -16,6 +16,13 @@
 #
 # Nothing sleeps blindly: ike_wait polls with a deadline.  Under an emulated CPU each
 # process start costs about 0.1 s, so polls are 0.2 s apart.
+#
+# Knobs (run-vm passes IPPVM_* into the guest):
+#   IPPVM_IKE_FULL=1        every cell of mode x PFS x cipher, both directions
+#   IPPVM_IKE_CELLS="..."   only these cells (words joined by dots: tunnel.gcm.pfs, transport.cbc.nopfs.6)
+#   IPPVM_IKE_KEEP=1        logs and configurations back to the host (run-vm -r DIR)
+#   IPPVM_IKE_CAPTURE=1     the ISAKMP messages charon received, as fuzz seeds (ike_capture)
+#   IPPVM_IKE_NEG_SECS=N    deadline of one negotiation (default 60)
 
 . "$top_srcdir/tests/vm/lib.sh"
 
@@ -257,7 +264,7 @@ ike_ours_policy() {
 # waits until the module has the plan.
 ike_ours_start() {
 	d=$ike_dir/$1
-	mkdir -p -m 0700 "$d/run"
+	mkdir -p "$d/run" && chmod 0700 "$d/run"
 	cat >"$d/ipsecpold.conf" <<EOC
 # written by ikelab.sh for $1
 local_store = $d/local.db
