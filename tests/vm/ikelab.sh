@@ -311,14 +311,18 @@ ike_log() {
 
 # --- the kernel ------------------------------------------------------------------------
 
-# ike_states NS: one line per ESP/AH SA with an SPI (larval ACQUIRE states have none):
+# ike_states NS: one line per installed ESP/AH SA:
 #   SRC DST PROTO SPI MODE PACKETS ALG
+# Larval states are left out: the kernel's ACQUIRE state has SPI 0, an ALLOCSPI reservation
+# an SPI but no keys (no enc/aead line; every ESP SA has one, NULL encryption included).
 ike_states() {
 	ip -n "$1" -s xfrm state list | awk '
-	function out() { if (spi != "" && spi != "0x00000000") print src, dst, proto, spi, mode, pk, alg }
+	function out() { if (spi != "" && spi != "0x00000000" && !(proto == "esp" && alg == "-"))
+		print src, dst, proto, spi, mode, pk, alg }
 	/^src / { out(); src = $2; dst = $4; spi = ""; pk = 0; alg = "-"; next }
 	/proto .* spi / { for (i = 1; i < NF; i++) {
-		if ($i == "proto") proto = $(i + 1); if ($i == "spi") spi = $(i + 1)
+		if ($i == "proto") proto = $(i + 1)
+		if ($i == "spi") { spi = $(i + 1); sub(/\(.*/, "", spi) }
 		if ($i == "mode") mode = $(i + 1) } }
 	/^\t(enc|aead) / { alg = $2 }
 	/lifetime current:/ { getline; sub(/\(.*/, "", $2); pk = $2 }
