@@ -433,6 +433,8 @@ ike_capture() {
 	END { flush() }' "$ike_dir/$1/charon.log"
 	for h in "$c/$2"-*.hex; do
 		[ -f "$h" ] || continue
+		# xxd -r patches an existing file in place: start from none.
+		rm -f "${h%.hex}.bin"
 		xxd -r -p "$h" "${h%.hex}.bin" && rm -f "$h"
 	done
 }
