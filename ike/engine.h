@@ -323,12 +323,13 @@ void	ike_engine_stats(const struct ike_engine *e, struct ike_stats *st);
 
 /*
  * Fills out (zeroed by the call) with protocol i of c in one direction, as kernel-xfrm
- * installs it: addresses, SPI, mode, reqid, selector (transport: the Quick Mode IDs;
- * tunnel: none), the kernel's algorithm names and ICV lengths, keys, lifetimes.  The
- * caller wipes out with xfrm_state_wipe().  0, or -EINVAL for an index or algorithm out of
- * range.
+ * installs it: addresses, SPI, mode, reqid (c->reqid both ways), selector (transport: the
+ * Quick Mode IDs; tunnel: none), the kernel's algorithm names and ICV lengths, keys,
+ * lifetimes, replay window 32, and on the outbound SA the ACQUIRE's sequence.  A Windows
+ * tunnel is two one-way rules with a reqid each: the daemon sets the inbound SA's reqid
+ * to the one its inbound policy's template carries.  The caller wipes out with
+ * xfrm_state_wipe().  0, or -EINVAL for an index or algorithm out of range.
  */
-struct xfrm_state;
 int	ike_child_xfrm(const struct ike_child *c, size_t i, bool inbound, struct xfrm_state *out);
 
 #endif

@@ -467,8 +467,8 @@ i_got_auth(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 
 			sa->logged_decrypt = true;
 			e->st.auth_failed++;
-			ike_log(e, LOG_ERR, "Main Mode with %s: message 6 does not decrypt "
-			    "(do the preshared keys differ?)",
+			ike_log(e, LOG_ERR, "Main Mode with %s: authentication failed: "
+			    "message 6 does not decrypt (do the preshared keys differ?)",
 			    ike_addr_str(&sa->remote, a, sizeof(a)));
 		}
 		return;
@@ -691,8 +691,8 @@ r_got_auth(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 
 			sa->logged_decrypt = true;
 			e->st.auth_failed++;
-			ike_log(e, LOG_ERR, "Main Mode with %s: message 5 does not decrypt "
-			    "(do the preshared keys differ?)",
+			ike_log(e, LOG_ERR, "Main Mode with %s: authentication failed: "
+			    "message 5 does not decrypt (do the preshared keys differ?)",
 			    ike_addr_str(&sa->remote, a, sizeof(a)));
 		}
 		return;

@@ -128,7 +128,11 @@ v1_drop(struct ike_engine *e, const struct v1_in *in, uint64_t *counter, const c
 	memcpy(&ss, in->remote, in->remote->sa_family == AF_INET6 ?
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	(*counter)++;
-	ike_log(e, LOG_DEBUG, "%s from %s dropped: %s",
+	/* Quick Mode and protected Informational messages only come from a peer that holds
+	 * an IKE SA with us: what goes wrong with them is worth an administrator's eyes.
+	 * Anything else can be sent by anyone, and is kept to debug level. */
+	ike_log(e, in->m.hdr.exchange == ISAKMP_EXCH_QUICK ||
+	    (in->m.hdr.flags & ISAKMP_FLAG_E) ? LOG_WARNING : LOG_DEBUG, "%s from %s dropped: %s",
 	    isakmp_exchange_name(in->m.hdr.exchange), ike_addr_str(&ss, a, sizeof(a)), why);
 }
 

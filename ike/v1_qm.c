@@ -558,10 +558,16 @@ r_qm1(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 		v1_drop(e, in, &e->st.malformed, "Quick Mode message 1 with a wrong HASH(1)");
 		goto out;
 	}
+	memset(&err, 0, sizeof(err));
 	if (sapl == NULL || isakmp_sa_decode(sapl, &s, &err) != 0 ||
 	    get_ids(in, &ci, &cr, &ids) != 0 || v1_qm_alts(&s, alts, V1_QM_ALT_MAX,
 	    &nalts) != 0) {
-		v1_drop(e, in, &e->st.malformed, "Quick Mode message 1 malformed");
+		char why[160];
+
+		snprintf(why, sizeof(why), "Quick Mode message 1 malformed (%s)",
+		    sapl == NULL ? "no SA payload" : err.what != NULL ? err.what :
+		    "IDs, or no ESP/AH proposal");
+		v1_drop(e, in, &e->st.malformed, why);
 		ike_sa_msgid_add(sa, msgid);
 		v1_info_notify(e, sa, ISAKMP_PROTO_ESP, ISAKMP_N_PAYLOAD_MALFORMED, NULL, 0,
 		    NULL, 0);

@@ -1,0 +1,527 @@
+# ikelab.sh: shared by the IKE interop tests (tests/vm/guest/ike-*.sh); sourced after
+# tests/lib/tap.sh.  It lives outside guest/ because lab.sh runs every script there.
+#
+# A lab is two network namespaces, A and B, joined by a veth pair:
+#   A: 192.0.2.1/24, 2001:db8::1/64 on va; 10.1.0.1/24 on lo (the tunnel's inner net)
+#   B: 192.0.2.2/24, 2001:db8::2/64 on vb; 10.2.0.1/24 on lo
+# On each side runs either strongSwan's charon (ike_swan_*: charon-systemd with its own
+# strongswan.conf, vici socket and swanctl.conf written from tests/vm/strongswan/) or ours
+# (ike_ours_*: the built ipsecpold with a local store made by the built cli/ipsecpol,
+# supervising the built ike/ipsecpol-iked).  Each script gives its own namespace prefix,
+# so scripts in parallel lanes never meet.  Everything started is stopped on exit.
+#
+# A cell of the interop matrix is named by words: MODE (transport|tunnel), ALG (cbc|gcm|3des)
+# and PFS (pfs|nopfs), optionally FAMILY 6; ike_cell_vars turns them into both sides'
+# proposal spellings and the kernel's algorithm name.
+#
+# Nothing sleeps blindly: ike_wait polls with a deadline.  Under an emulated CPU each
+# process start costs about 0.1 s, so polls are 0.2 s apart.
+#
+# Knobs (run-vm passes IPPVM_* into the guest):
+#   IPPVM_IKE_FULL=1        every cell of mode x PFS x cipher, both directions
+#   IPPVM_IKE_CELLS="..."   only these cells (words joined by dots: tunnel.gcm.pfs, transport.cbc.nopfs.6)
+#   IPPVM_IKE_KEEP=1        logs and configurations back to the host (run-vm -r DIR)
+#   IPPVM_IKE_CAPTURE=1     the ISAKMP messages charon received, as fuzz seeds (ike_capture)
+#   IPPVM_IKE_NEG_SECS=N    deadline of one negotiation (default 60)
+
+. "$top_srcdir/tests/vm/lib.sh"
+
+IKE_CLI=$top_builddir/cli/ipsecpol
+IKE_AGENT=$top_builddir/agent/ipsecpold
+IKE_IKED=$top_builddir/ike/ipsecpol-iked
+IKE_TMPL=$top_srcdir/tests/vm/strongswan
+IKE_PSK="ipsecpol lab key 7f3a"
+IKE_BADPSK="a different key"
+# Seconds a negotiation may take under TCG on a loaded 2-core host; strongSwan's own
+# retransmits start at 2 s (strongswan.conf.in); a Quick Mode took 13 s on a host with load
+# 13, so 60 s tells a hang from slowness.
+IKE_NEG_SECS=${IPPVM_IKE_NEG_SECS:-60}
+
+ike_a4=192.0.2.1 ike_b4=192.0.2.2
+ike_a6=2001:db8::1 ike_b6=2001:db8::2
+ike_anet=10.1.0.0/24 ike_bnet=10.2.0.0/24
+ike_ain=10.1.0.1 ike_bin=10.2.0.1
+
+ike_dir=$(mktemp -d "${TMPDIR:-/tmp}/ikelab.XXXXXX") || exit 1
+tap_cleanup "rm -rf $ike_dir"
+# IPPVM_IKE_KEEP=1: the logs and configurations go back to the host (run-vm -r).
+[ "${IPPVM_IKE_KEEP:-}" = 1 ] && [ -n "${IPPVM_OUT:-}" ] &&
+	tap_cleanup "cp -R $ike_dir $IPPVM_OUT/${0##*/}.d"
+chmod 0755 "$ike_dir"
+
+# ike_now: milliseconds since boot (no fork: /proc/uptime is read by the shell).
+ike_now() {
+	read -r ike_up_ _ </proc/uptime
+	ike_s_=${ike_up_%.*} ike_f_=${ike_up_#*.}
+	echo $((ike_s_ * 1000 + ${ike_f_#0} * 10))
+}
+
+# ike_wait SECS COMMAND...: polls COMMAND until it succeeds or SECS pass.
+ike_wait() {
+	ike_end_=$(($(ike_now) + $1 * 1000))
+	shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(ike_now)" -lt "$ike_end_" ] || return 1
+		sleep 0.2
+	done
+}
+
+# ike_bail MESSAGE: one failed point and the plan; the script stops (the rest would only
+# time out for the same reason).
+ike_bail() {
+	tap_fail "$1"
+	shift
+	[ $# -gt 0 ] && tap_diag "$@"
+	tap_done
+	exit 1
+}
+
+# ike_setup PREFIX: namespaces ${PREFIX}a and ${PREFIX}b as described above, in $ike_a and
+# $ike_b.
+ike_setup() {
+	ike_a=${1}a ike_b=${1}b
+	vm_pair "$ike_a" "$ike_b" $ike_a4 $ike_b4 || ike_bail "create the veth pair $ike_a-$ike_b"
+	# Static neighbours: a policy for all traffic between the hosts would also catch
+	# IPv6 neighbour discovery (an ESP policy with no SA yet drops it).
+	printf '%s\n' "link set va down" "link set va address 02:00:00:00:00:0a" "link set va up" \
+		"neigh add $ike_b6 lladdr 02:00:00:00:00:0b dev va nud permanent" \
+		"addr add $ike_a6/64 dev va nodad" "addr add $ike_ain/24 dev lo" \
+		"route add $ike_bnet via $ike_b4 src $ike_ain" | ip -n "$ike_a" -batch - &&
+	printf '%s\n' "link set vb down" "link set vb address 02:00:00:00:00:0b" "link set vb up" \
+		"neigh add $ike_a6 lladdr 02:00:00:00:00:0a dev vb nud permanent" \
+		"addr add $ike_b6/64 dev vb nodad" "addr add $ike_bin/24 dev lo" \
+		"route add $ike_anet via $ike_a4 src $ike_bin" | ip -n "$ike_b" -batch - ||
+		ike_bail "addresses and routes in $ike_a/$ike_b"
+	mkdir -p "$ike_dir/$ike_a" "$ike_dir/$ike_b"
+}
+
+# ike_cell_vars WORD...: the settings of one matrix cell, for both implementations:
+#   cell_mode cell_fam cell_pfs; local/remote addresses and traffic of A and B;
+#   ours_mm ours_qm (ipsecpol -1s / -n words); swan_ike swan_esp (swanctl proposals);
+#   cell_kalg (the kernel's algorithm name in `ip xfrm state`), cell_salg (strongSwan's
+#   name of the ESP proposal in --list-sas), cell_name.
+ike_cell_vars() {
+	cell_mode=transport cell_alg=cbc cell_pfs=nopfs cell_fam=4
+	for w in "$@"; do
+		case $w in
+		transport|tunnel) cell_mode=$w ;;
+		cbc|gcm|3des) cell_alg=$w ;;
+		pfs|nopfs) cell_pfs=$w ;;
+		4|6) cell_fam=$w ;;
+		*) echo "ike_cell_vars: unknown word $w" >&2; return 1 ;;
+		esac
+	done
+	cell_name="$cell_mode $cell_alg $cell_pfs${cell_fam#4}"
+	[ "$cell_fam" = 6 ] && cell_name="$cell_name IPv6"
+	# Main mode varies with the cell, so that the matrix covers the groups of issue #7.
+	case $cell_alg.$cell_mode in
+	cbc.transport) ours_mm=AES128-SHA1-14 swan_ike=aes128-sha1-modp2048 grp=14 sgrp=modp2048 ;;
+	cbc.tunnel) ours_mm=AES256-SHA384-20 swan_ike=aes256-sha384-ecp384 grp=20 sgrp=ecp384 ;;
+	gcm.transport) ours_mm=AES256-SHA256-19 swan_ike=aes256-sha256-ecp256 grp=19 sgrp=ecp256 ;;
+	gcm.tunnel) ours_mm=AES128-SHA256-15 swan_ike=aes128-sha256-modp3072 grp=15 sgrp=modp3072 ;;
+	3des.transport) ours_mm=3DES-SHA1-14 swan_ike=3des-sha1-modp2048 grp=14 sgrp=modp2048 ;;
+	3des.tunnel) ours_mm=AES128-SHA512-14 swan_ike=aes128-sha512-modp2048 grp=14 sgrp=modp2048 ;;
+	esac
+	case $cell_alg in
+	cbc) ours_qm='ESP[AES128,SHA1]' swan_esp=aes128-sha1 cell_kalg='cbc(aes)'
+	     cell_salg=AES_CBC-128/HMAC_SHA1_96 ;;
+	gcm) ours_qm='ESP[AES256GCM16]' swan_esp=aes256gcm16 cell_kalg='rfc4106(gcm(aes))'
+	     cell_salg=AES_GCM_16-256 ;;
+	3des) ours_qm='ESP[3DES,SHA256]' swan_esp=3des-sha256 cell_kalg='cbc(des3_ede)'
+	      cell_salg=3DES_CBC/HMAC_SHA2_256_128 ;;
+	esac
+	if [ "$cell_pfs" = pfs ]; then
+		ours_qm="${ours_qm}PFS$grp" swan_esp="$swan_esp-$sgrp"
+	fi
+	if [ "$cell_fam" = 6 ]; then
+		cell_a=$ike_a6 cell_b=$ike_b6
+	else
+		cell_a=$ike_a4 cell_b=$ike_b4
+	fi
+	# What is pinged: the hosts in transport mode, the inner nets in tunnel mode.
+	if [ "$cell_mode" = tunnel ]; then
+		cell_at=$ike_ain cell_bt=$ike_bin
+	else
+		cell_at=$cell_a cell_bt=$cell_b
+	fi
+}
+
+# --- strongSwan ------------------------------------------------------------------------
+
+# ike_swan_start NS: charon-systemd in NS with the lab's strongswan.conf; waits for its
+# vici socket.
+ike_swan_start() {
+	d=$ike_dir/$1
+	sed -e "s|@DIR@|$d|g" "$IKE_TMPL/strongswan.conf.in" >"$d/strongswan.conf"
+	# nsenter itself, not vm_in: a function in the background is a subshell, and $! would
+	# be its pid, not charon's.
+	STRONGSWAN_CONF=$d/strongswan.conf nsenter --net="/run/netns/$1" /usr/sbin/charon-systemd \
+		>"$d/charon.out" 2>&1 &
+	eval "ike_charon_$1=$!"
+	tap_cleanup "kill $! 2>/dev/null; sleep 0.3; kill -9 $! 2>/dev/null"
+	ike_wait 30 test -S "$d/charon.vici" && ike_wait 10 ike_swan "$1" --stats ||
+		{ ls -l "$d"; cat "$d/charon.out"; ike_swan "$1" --stats; return 1; } >>"$d/charon.log" 2>&1
+}
+
+# ike_swan NS COMMAND ARGS...: swanctl COMMAND against NS's charon (--uri follows the command).
+ike_swan() {
+	d_=$ike_dir/$1
+	c_=$2
+	shift 2
+	STRONGSWAN_CONF=$d_/strongswan.conf swanctl "$c_" --uri "unix://$d_/charon.vici" "$@"
+}
+
+# ike_swan_load NS ROLE PSK [START]: loads connection "lab" for the current cell into NS's
+# charon; ROLE a or b says which end of the lab NS is.  START is swanctl's start_action
+# (default none).
+ike_swan_load() {
+	if [ "$2" = a ]; then
+		l=$cell_a r=$cell_b ln=$ike_anet rn=$ike_bnet
+	else
+		l=$cell_b r=$cell_a ln=$ike_bnet rn=$ike_anet
+	fi
+	if [ "$cell_mode" = tunnel ]; then lts=$ln rts=$rn; else lts=dynamic rts=dynamic; fi
+	sed -e "s|@LOCAL@|$l|g" -e "s|@REMOTE@|$r|g" -e "s|@MODE@|$cell_mode|g" \
+	    -e "s|@IKE@|$swan_ike|g" -e "s|@ESP@|$swan_esp|g" -e "s|@LTS@|$lts|g" \
+	    -e "s|@RTS@|$rts|g" -e "s|@PSK@|$3|g" -e "s|@START@|${4:-none}|g" \
+	    "$IKE_TMPL/swanctl.conf.in" >"$ike_dir/$1/swanctl.conf"
+	ike_swan "$1" --load-all --noprompt --file "$ike_dir/$1/swanctl.conf"
+}
+
+# ike_swan_reset NS: unloads the connection and closes every SA of NS's charon.
+ike_swan_reset() {
+	ike_swan "$1" --terminate --ike lab --force --timeout 2 >/dev/null 2>&1
+	ike_swan "$1" --uninstall --child lab >/dev/null 2>&1
+	: >"$ike_dir/$1/swanctl.conf.empty"
+	ike_swan "$1" --load-all --noprompt --file "$ike_dir/$1/swanctl.conf.empty" \
+		>/dev/null 2>&1
+}
+
+# ike_swan_rotate NS: charon's log so far is kept aside (charon appends, so truncating
+# the file it writes is safe) for IPPVM_IKE_KEEP.
+ike_swan_rotate() {
+	ike_rot=$((${ike_rot:-0} + 1))
+	cp "$ike_dir/$1/charon.log" "$ike_dir/$1/charon-$ike_rot.log"
+	: >"$ike_dir/$1/charon.log"
+}
+
+# ike_swan_child_ok NS: strongSwan lists an installed CHILD_SA of the cell's mode and ESP
+# proposal, with bytes counted both ways; the list goes to $ike_out.
+ike_swan_child_ok() {
+	ike_out=$(ike_swan "$1" --list-sas --raw 2>&1)
+	m=$(echo "$cell_mode" | tr a-z A-Z)
+	case $ike_out in
+	*"state=INSTALLED"*"mode=$m"*) ;;
+	*) return 1 ;;
+	esac
+	bi=$(printf '%s\n' "$ike_out" | sed -n 's/.*bytes-in=\([0-9]*\).*/\1/p' | head -n 1)
+	bo=$(printf '%s\n' "$ike_out" | sed -n 's/.*bytes-out=\([0-9]*\).*/\1/p' | head -n 1)
+	[ "${bi:-0}" -gt 0 ] && [ "${bo:-0}" -gt 0 ]
+}
+
+# --- ours ------------------------------------------------------------------------------
+
+# ike_ours_built: the three programs exist (the IKE module comes from ike-daemon's work).
+ike_ours_built() {
+	for p in "$IKE_CLI" "$IKE_AGENT" "$IKE_IKED"; do
+		[ -x "$p" ] || { echo "$p is not built"; return 1; }
+	done
+}
+
+# ike_ours_cli NS IPSECPOL-ARGS...: the built CLI on NS's store.
+ike_ours_cli() {
+	ns_=$1
+	shift
+	"$IKE_CLI" --store "$ike_dir/$ns_/local.db" --agent-socket "$ike_dir/$ns_/run/ctl.sock" \
+		"$@"
+}
+
+# ike_ours_policy NS ROLE PSK: a fresh store for the current cell: policy "IKE lab" with
+# the cell's main-mode method and one negotiate rule (two one-way rules in tunnel mode)
+# with the cell's offer and PSK authentication, assigned.
+ike_ours_policy() {
+	ns=$1
+	if [ "$2" = a ]; then
+		l=$cell_a r=$cell_b ln=$ike_anet rn=$ike_bnet
+	else
+		l=$cell_b r=$cell_a ln=$ike_bnet rn=$ike_anet
+	fi
+	rm -f "$ike_dir/$ns/local.db"
+	case $l in *:*) r="{$r}" ;; esac
+	if [ "$cell_mode" = transport ]; then
+		ike_ours_cli "$ns" --empty -w REG -p "IKE lab" -r peer -f "0+$r" -n "$ours_qm" \
+			-a "PRESHARE:$3" -1s "$ours_mm" -x
+	else
+		ike_ours_cli "$ns" --empty -w REG -p "IKE lab" -r out -t "$r" -f "$ln=$rn" \
+			-n "$ours_qm" -a "PRESHARE:$3" -1s "$ours_mm" &&
+		ike_ours_cli "$ns" -w REG -p "IKE lab" -r in -t "$l" -f "$rn=$ln" \
+			-n "$ours_qm" -a "PRESHARE:$3" -1s "$ours_mm" -x
+	fi
+}
+
+# ike_ours_start NS: ipsecpold in NS on NS's store, supervising the built IKE module;
+# waits until the module has the plan.
+ike_ours_start() {
+	d=$ike_dir/$1
+	mkdir -p "$d/run" && chmod 0700 "$d/run"
+	cat >"$d/ipsecpold.conf" <<EOC
+# written by ikelab.sh for $1
+local_store = $d/local.db
+cache = $d/directory.db
+control_socket = $d/run/ctl.sock
+iked = $IKE_IKED
+iked_socket = $d/run/iked.sock
+pidfile = $d/run/ipsecpold.pid
+debounce_ms = 100
+EOC
+	echo "=== start $(ike_now) ms" >>"$d/agent.log"
+	nsenter --net="/run/netns/$1" "$IKE_AGENT" -d -f "$d/ipsecpold.conf" >>"$d/agent.log" 2>&1 &
+	eval "ike_agent_$1=$!"
+	tap_cleanup "kill -9 $! 2>/dev/null"
+	ike_wait 20 ike_ours_planned "$1"
+}
+
+# ike_ours_planned NS: since its last start, NS's agent sent a plan to a connected module.
+ike_ours_planned() {
+	sed -n '/^=== start/h; /^=== start/!H; ${x;p}' "$ike_dir/$1/agent.log" |
+		grep -q 'sent IKE plan'
+}
+
+# ike_ours_stop NS: stops NS's agent (which stops the module and removes its policies).
+ike_ours_stop() {
+	eval "p_=\${ike_agent_$1:-}"
+	[ -n "$p_" ] || return 0
+	kill -TERM "$p_" 2>/dev/null
+	ike_wait 10 sh -c "! kill -0 $p_" || kill -9 "$p_" 2>/dev/null
+	wait "$p_" 2>/dev/null
+	eval "ike_agent_$1="
+}
+
+# ike_ours_iked_pid NS: the module's pid as the agent reports it.
+ike_ours_iked_pid() {
+	ike_ours_cli "$1" status 2>/dev/null |
+		sed -n 's/^IKE Module *: running (pid \([0-9]*\)).*/\1/p'
+}
+
+# ike_log NS: NS's log (agent and module, or charon).
+ike_log() {
+	cat "$ike_dir/$1/agent.log" "$ike_dir/$1/charon.log" 2>/dev/null
+}
+
+# --- the kernel ------------------------------------------------------------------------
+
+# ike_states NS: one line per installed ESP/AH SA:
+#   SRC DST PROTO SPI MODE PACKETS ALG
+# Larval states are left out: the kernel's ACQUIRE state has SPI 0, an ALLOCSPI reservation
+# an SPI but no keys (no enc/aead line; every ESP SA has one, NULL encryption included).
+ike_states() {
+	ip -n "$1" -s xfrm state list | awk '
+	function out() { if (spi != "" && spi != "0x00000000" && !(proto == "esp" && alg == "-"))
+		print src, dst, proto, spi, mode, pk, alg }
+	/^src / { out(); src = $2; dst = $4; spi = ""; pk = 0; alg = "-"; next }
+	/proto .* spi / { for (i = 1; i < NF; i++) {
+		if ($i == "proto") proto = $(i + 1)
+		if ($i == "spi") { spi = $(i + 1); sub(/\(.*/, "", spi) }
+		if ($i == "mode") mode = $(i + 1) } }
+	/^\t(enc|aead) / { alg = $2 }
+	/lifetime current:/ { getline; sub(/\(.*/, "", $2); pk = $2 }
+	END { out() }'
+}
+
+# ike_nsas NS: the number of SAs with an SPI in NS.
+ike_nsas() {
+	ike_states "$1" | wc -l
+}
+
+# ike_check_sas LABEL: both namespaces hold one SA each way with the cell's mode and
+# algorithm; $ike_sas has their lines.
+ike_check_sas() {
+	ike_sas="$(ike_states "$ike_a")
+$(ike_states "$ike_b")"
+	n_ok=0
+	for sd_ in "$cell_a $cell_b" "$cell_b $cell_a"; do
+		for ns_ in "$ike_a" "$ike_b"; do
+			ike_states "$ns_" | awk -v s="${sd_% *}" -v d="${sd_#* }" \
+			    -v m="$cell_mode" -v a="$cell_kalg" \
+			    '$1 == s && $2 == d && $3 == "esp" && $5 == m && $7 == a { f = 1 }
+			     END { exit !f }' && n_ok=$((n_ok + 1))
+		done
+	done
+	if [ "$n_ok" = 4 ]; then
+		tap_ok "$1: ESP $cell_mode SAs with $cell_kalg both ways on both sides"
+	else
+		tap_fail "$1: ESP $cell_mode SAs with $cell_kalg both ways on both sides ($n_ok of 4)"
+		tap_diag "$ike_sas"
+	fi
+}
+
+# ike_sa_packets NS SRC DST: the packet count of the ESP SA SRC->DST in NS (the newest).
+ike_sa_packets() {
+	ike_states "$1" | awk -v s="$2" -v d="$3" '$1 == s && $2 == d && $3 == "esp" { p = $6 }
+		END { print p + 0 }'
+}
+
+# ike_ping1 NS DST SRC: one ping that must be answered within 1 s.
+ike_ping1() {
+	vm_in "$1" busybox ping -q -c 1 -W 1 -I "$3" "$2" >/dev/null 2>&1
+}
+
+# ike_traffic LABEL FROM: pings from side FROM (a or b) until the first answer (the first
+# packets start the negotiation), then 5 more, and checks that all four SAs counted them.
+ike_traffic() {
+	if [ "$2" = a ]; then
+		pns=$ike_a dst=$cell_bt src=$cell_at
+	else
+		pns=$ike_b dst=$cell_at src=$cell_bt
+	fi
+	t0=$(ike_now)
+	if ike_wait "$IKE_NEG_SECS" ike_ping1 "$pns" "$dst" "$src"; then
+		tap_ok "$1: the first ping $src -> $dst is answered after $(($(ike_now) - t0)) ms"
+	else
+		tap_fail "$1: no ping $src -> $dst answered within $IKE_NEG_SECS s"
+		for ns_ in "$ike_a" "$ike_b"; do
+			tap_diag "$ns_:" "$(ip -n "$ns_" xfrm policy | grep -v '^	socket\|^src 0.0.0.0/0 dst 0.0.0.0/0 $\|^src ::/0 dst ::/0 $' | head -n 30)" \
+				"$(ike_states "$ns_")" \
+				"$(vm_in "$ns_" awk '$2 != 0' /proc/net/xfrm_stat)"
+		done
+		return 1
+	fi
+	ike_check_sas "$1"
+	c0="$(ike_sa_packets "$ike_a" "$cell_a" "$cell_b") $(ike_sa_packets "$ike_a" "$cell_b" "$cell_a")"
+	c0="$c0 $(ike_sa_packets "$ike_b" "$cell_a" "$cell_b") $(ike_sa_packets "$ike_b" "$cell_b" "$cell_a")"
+	vm_in "$pns" busybox ping -q -c 5 -i 0.2 -W 2 -w 10 -I "$src" "$dst" >/dev/null 2>&1
+	c1="$(ike_sa_packets "$ike_a" "$cell_a" "$cell_b") $(ike_sa_packets "$ike_a" "$cell_b" "$cell_a")"
+	c1="$c1 $(ike_sa_packets "$ike_b" "$cell_a" "$cell_b") $(ike_sa_packets "$ike_b" "$cell_b" "$cell_a")"
+	# shellcheck disable=SC2086
+	if echo $c0 $c1 | awk '{ for (i = 1; i <= 4; i++) if ($(i + 4) - $i < 5) exit 1 }'; then
+		tap_ok "$1: 5 pings counted by all four ESP SAs ($c0 -> $c1)"
+	else
+		tap_fail "$1: 5 pings not counted by all four ESP SAs (A out, A in, B in, B out: $c0 -> $c1)"
+		tap_diag "$(ike_states "$ike_a")" "$(ike_states "$ike_b")"
+	fi
+}
+
+# ike_flush: removes every SA (not the policies) in both namespaces.
+ike_flush() {
+	ip -n "$ike_a" xfrm state flush
+	ip -n "$ike_b" xfrm state flush
+}
+
+# --- captures --------------------------------------------------------------------------
+
+# ike_capture NS LABEL: with IPPVM_IKE_CAPTURE=1, the ISAKMP messages charon in NS
+# received (its log at net level 4 dumps them; sent ones it does not dump) become one raw
+# file each, $IPPVM_OUT/ike-captures/LABEL-NNN.bin: seeds of the ISAKMP fuzz corpus.
+ike_capture() {
+	[ "${IPPVM_IKE_CAPTURE:-}" = 1 ] && [ -n "${IPPVM_OUT:-}" ] || return 0
+	c=$IPPVM_OUT/ike-captures
+	mkdir -p "$c"
+	# A dump line is "TIME THREAD[NET]  OFFSET: XX XX ...  ascii"; the header gives the
+	# length, so the ASCII column is never taken for bytes.
+	awk -v pre="$c/$2" '
+	function flush() { if (hex != "") { n++; f = sprintf("%s-%03d.hex", pre, n)
+		print hex > f; close(f) } hex = ""; left = 0 }
+	/\[NET\] received packet => [0-9]+ bytes/ { flush()
+		for (i = 1; i <= NF; i++) if ($i == "=>") left = $(i + 1); next }
+	left > 0 && /\[NET\] +[0-9]+: / {
+		for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+:$/) break
+		for (j = i + 1; j <= NF && left > 0 && $j ~ /^[0-9A-F][0-9A-F]$/; j++) {
+			hex = hex $j; left-- }
+		if (left == 0) flush(); next }
+	{ if (left > 0) { hex = ""; left = 0 } }
+	END { flush() }' "$ike_dir/$1/charon.log"
+	for h in "$c/$2"-*.hex; do
+		[ -f "$h" ] || continue
+		# xxd -r patches an existing file in place: start from none.
+		rm -f "${h%.hex}.bin"
+		xxd -r -p "$h" "${h%.hex}.bin" && rm -f "$h"
+	done
+}
+
+# --- a cell, ours (A) against strongSwan (B) --------------------------------------------
+
+# ike_ours_swan_cell INITIATOR WORDS...: one matrix cell with ours in A and strongSwan in
+# B; INITIATOR is ours (a ping from A: ACQUIRE starts ours) or swan (a ping from B hits
+# charon's trap policy).  Checks the traffic, the SAs on both sides and charon's view.
+# Leaves the SAs in place ($label is the cell's label); ike_ours_swan_end cleans up.
+ike_ours_swan_cell() {
+	who=$1
+	shift
+	cell_t0=$(ike_now)
+	ike_cell_vars "$@"
+	if [ "$who" = ours ]; then
+		label="ours->strongSwan, $cell_name" from=a start=none
+	else
+		label="strongSwan->ours, $cell_name" from=b start=trap
+	fi
+	ike_ours_stop "$ike_a"
+	if ! o=$(ike_ours_policy "$ike_a" a "$IKE_PSK" 2>&1); then
+		tap_fail "$label: our store for $ours_mm / $ours_qm"
+		tap_diag "$o"
+		return 1
+	fi
+	if ! ike_swan_load "$ike_b" b "$IKE_PSK" "$start" >"$ike_dir/load.out" 2>&1; then
+		tap_fail "$label: strongSwan loads $swan_ike / $swan_esp"
+		tap_diag "$(cat "$ike_dir/load.out")"
+		return 1
+	fi
+	if ! ike_ours_start "$ike_a"; then
+		tap_fail "$label: our agent starts and hands the plan to ipsecpol-iked"
+		tap_diag "$(tail -n 20 "$ike_dir/$ike_a/agent.log")"
+		return 1
+	fi
+	if ike_traffic "$label" "$from"; then
+		if ike_swan_child_ok "$ike_b"; then
+			tap_ok "$label: strongSwan lists the CHILD_SA ($cell_mode) with bytes in and out"
+		else
+			tap_fail "$label: strongSwan lists the CHILD_SA ($cell_mode) with bytes in and out"
+			tap_diag "$ike_out"
+		fi
+		case $(ike_swan "$ike_b" --list-sas 2>&1) in
+		*"$cell_salg"*) tap_ok "$label: strongSwan agreed on $cell_salg" ;;
+		*) tap_fail "$label: strongSwan agreed on $cell_salg"
+		   tap_diag "$(ike_swan "$ike_b" --list-sas 2>&1)" ;;
+		esac
+	else
+		tap_diag "ours:" "$(tail -n 25 "$ike_dir/$ike_a/agent.log")" \
+			"strongSwan:" "$(grep -v 'packet\|^ *[0-9]*: ' "$ike_dir/$ike_b/charon.log" | tail -n 25)"
+	fi
+}
+
+# ike_ours_swan_end: after a cell, captures the exchange and returns both sides to idle.
+ike_ours_swan_end() {
+	tap_diag "$label: $(($(ike_now) - ${cell_t0:-0})) ms"
+	ike_capture "$ike_b" "ours-$who-${ike_rot:-0}-$(echo "$cell_name" | tr ' ' -)"
+	ike_swan_rotate "$ike_b"
+	ike_ours_stop "$ike_a"
+	ike_swan_reset "$ike_b"
+	ike_flush
+}
+
+# ike_ours_show LABEL NS PEER: `ipsecpol dynamic show mmsas` lists an established main-mode
+# SA with PEER, and `dynamic show qmsas` a quick-mode SA with PEER whose SPIs are the
+# kernel's (in: the SA PEER->NS, out: NS->PEER) and whose byte counts are not zero.
+ike_ours_show() {
+	mm=$(ike_ours_cli "$2" dynamic show mmsas 2>&1)
+	if printf '%s\n' "$mm" | grep -q "^Peer *: $3\$" &&
+	   printf '%s\n' "$mm" | grep -q '^State *: established'; then
+		tap_ok "$1: ipsecpol dynamic show mmsas lists the established main mode with $3"
+	else
+		tap_fail "$1: ipsecpol dynamic show mmsas lists the established main mode with $3"
+		tap_diag "$mm"
+	fi
+	qm=$(ike_ours_cli "$2" dynamic show qmsas 2>&1)
+	ks=$(ike_states "$2")
+	kin=$(printf '%s\n' "$ks" | awk -v p="$3" '$1 == p && $3 == "esp" { sub(/\(.*/, "", $4); print $4 }' | tail -n 1)
+	kout=$(printf '%s\n' "$ks" | awk -v p="$3" '$2 == p && $3 == "esp" { sub(/\(.*/, "", $4); print $4 }' | tail -n 1)
+	bytes=$(printf '%s\n' "$qm" | sed -n 's/^Bytes *: \([0-9]*\) in, \([0-9]*\) out.*/\1 \2/p' | head -n 1)
+	if printf '%s\n' "$qm" | grep -q "^Peer *: $3\$" && [ -n "$kin" ] &&
+	   printf '%s\n' "$qm" | grep -q "spi in $kin out $kout" &&
+	   [ "${bytes% *}" -gt 0 ] 2>/dev/null && [ "${bytes#* }" -gt 0 ]; then
+		tap_ok "$1: ipsecpol dynamic show qmsas lists the quick mode with the kernel's SPIs ($kin, $kout) and bytes ($bytes)"
+	else
+		tap_fail "$1: ipsecpol dynamic show qmsas lists the quick mode with the kernel's SPIs (in $kin, out $kout) and bytes"
+		tap_diag "$qm"
+	fi
+}
