@@ -5,5 +5,5 @@ dist_check_SCRIPTS += tests/ldap/schema.sh
 TESTS += tests/ldap/schema.sh
 # The LDAP store against a real slapd, through the ipsecpol program.
 EXTRA_DIST += tests/ldap/ldap_env.sh tests/ldap/gen_big.awk
-dist_check_SCRIPTS += tests/ldap/store.sh
-TESTS += tests/ldap/store.sh
+dist_check_SCRIPTS += tests/ldap/store.sh tests/ldap/assign.sh
+TESTS += tests/ldap/store.sh tests/ldap/assign.sh
