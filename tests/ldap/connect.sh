@@ -69,25 +69,25 @@ expect_rc 0 "a password file's trailing newline is not part of the password" \
 cat > "$T/ipsecpold.conf" <<EOC
 # other keys belong to the agent
 exempt = 3
-directory_uri = $SLAPD_LDAPS_URI
-directory_base = $B
-directory_bind = simple
-directory_bind_dn = $SLAPD_READER_DN
-directory_bind_password_file = $SLAPD_READER_PW_FILE
-directory_ca_file = $SLAPD_CA
-directory_timeout = 2
+ldap_uri = $SLAPD_LDAPS_URI
+ldap_base = $B
+ldap_bind = simple
+ldap_bind_dn = $SLAPD_READER_DN
+ldap_bind_password_file = $SLAPD_READER_PW_FILE
+ldap_ca_file = $SLAPD_CA
+ldap_timeout = 2
 EOC
-expect_rc 0 "--config with the directory_* keys reaches the directory" \
+expect_rc 0 "--config with the ldap_* keys reaches the directory" \
     ipp --config "$T/ipsecpold.conf" --domain static show filterlist name=ViaLdapi
-sed "s|^directory_bind_dn = .*|directory_bind_dn = $SLAPD_ROOTDN|; s|^directory_bind_password_file = .*|directory_bind_password_file = $SLAPD_ROOTPW_FILE|" \
+sed "s|^ldap_bind_dn = .*|ldap_bind_dn = $SLAPD_ROOTDN|; s|^ldap_bind_password_file = .*|ldap_bind_password_file = $SLAPD_ROOTPW_FILE|" \
     "$T/ipsecpold.conf" > "$T/admin.conf"
 expect_rc 0 "-w DS writes through the same settings" \
     ipp --config "$T/admin.conf" -w DS -p "Conf Policy" -r "No telnet" -f "0+*:23:TCP" -n BLOCK
 expect_rc 0 "and the policy is in the directory" \
     ipp --ldap-uri "$SLAPD_URI" $ROOT static show rule name="No telnet" policy="Conf Policy"
-expect_rc 2 "a config without directory_uri and no --ldap-uri is an error" \
+expect_rc 2 "a config without ldap_uri and no --ldap-uri is an error" \
     ipp --config /dev/null --domain static show all
-printf 'directory_bind = sometimes\n' > "$T/bad.conf"
+printf 'ldap_bind = sometimes\n' > "$T/bad.conf"
 out=$(ipp --config "$T/bad.conf" --domain static show all 2>&1); rc=$?
 case "$rc:$out" in 2:*"bad.conf:1"*) tap_ok "a bad directory key is refused naming FILE:LINE";;
 *) tap_fail "bad key ($rc)"; tap_diag "$out";; esac
