@@ -356,26 +356,28 @@ tree_rules(struct ldstore *s, const struct lds_entry *pent, struct ipp_policy_tr
 	free(mmdn);
 	if (lds_policy_rules(s, pent->dn, &owned, e) == -1)
 		goto out;
-	/* The main mode is fetched with the lists and actions, by GUID. */
+	/* The main mode by its DN: an entry there whose GUID does not match is named. */
 	{
-		char *filter;
 		struct lds_entries mme;
+		char *dn = lds_dn(s, LDS_MAINMODE, g);
 
-		if (asprintf(&filter, "(&(objectClass=ipsecpolMainMode)(ipsecpolID=%s))", g) == -1) {
+		if (dn == NULL) {
 			ipp_errf(e, IPP_E_NOMEM, "out of memory");
 			goto out_owned;
 		}
-		rc = lds_search(s, s->container, LDAP_SCOPE_ONELEVEL, filter, NULL, &mme, e);
-		free(filter);
+		rc = lds_search(s, dn, LDAP_SCOPE_BASE, "(objectClass=ipsecpolMainMode)", NULL,
+		    &mme, e);
+		free(dn);
 		if (rc == -1)
 			goto out_owned;
 		rc = -1;
-		if ((mm = by_guid(&mme, g, LDS_MAINMODE)) == NULL) {
+		if (mme.n != 1) {
 			ipp_errf(e, IPP_E_STORE, "%s: entry '%s': ipsecpolMainModeRef: no main mode "
 			    "%s exists (a dangling reference)", s->base.where, pent->dn, g);
 			lds_entries_free(&mme);
 			goto out_owned;
 		}
+		mm = &mme.v[0];
 		if (lds_dec_mainmode(mm, &t->policy.mm, e) == -1) {
 			dec_fail(s, e);
 			lds_entries_free(&mme);
@@ -455,6 +457,31 @@ ref_name(struct ldstore *s, const struct ipp_policy_tree *t, char **ref, enum ld
 	return 0;
 }
 
+/* A referenced list or action is missing: the message names the first rule entry that
+ * references it (the rules' references are still DNs here). */
+static int
+dangling(struct ldstore *s, const struct ipp_policy_tree *t, enum lds_class c,
+    const char *guid, struct ipp_err *e)
+{
+	for (size_t i = 0; i < t->policy.nrules; i++) {
+		const struct ipp_rule *r = &t->policy.rules[i];
+		const char *ref = c == LDS_FILTERLIST ? r->filterlist : r->filteraction;
+		char g[IPP_GUID_SIZE], *dn;
+
+		if (lds_ref_guid(s, ref, c, "", "", g, NULL) == -1 || strcmp(g, guid) != 0)
+			continue;
+		dn = lds_dn(s, LDS_RULE, r->guid);
+		ipp_errf(e, IPP_E_STORE, "%s: entry '%s': %s: %s %s does not exist (a dangling "
+		    "reference)", s->base.where, dn != NULL ? dn : r->name,
+		    c == LDS_FILTERLIST ? "ipsecpolFilterListRef" : "ipsecpolFilterActionRef",
+		    lds_class_what[c], guid);
+		free(dn);
+		return -1;
+	}
+	return ipp_errf(e, IPP_E_STORE, "%s: %s %s does not exist (a dangling reference)",
+	    s->base.where, lds_class_what[c], guid);
+}
+
 static int
 tree_refs(struct ldstore *s, struct ipp_policy_tree *t, const struct refset *lists,
     const struct refset *actions, struct ipp_err *e)
@@ -478,10 +505,11 @@ tree_refs(struct ldstore *s, struct ipp_policy_tree *t, const struct refset *lis
 		const struct lds_entry *en = by_guid(&es, lists->guids[i], LDS_FILTERLIST);
 		struct ipp_filterlist fl;
 
-		if (en == NULL || lds_dec_filterlist(en, &fl, e) == -1) {
-			if (en == NULL)
-				ipp_errf(e, IPP_E_STORE, "filter list %s does not exist (a "
-				    "dangling reference)", lists->guids[i]);
+		if (en == NULL) {
+			dangling(s, t, LDS_FILTERLIST, lists->guids[i], e);
+			goto out;
+		}
+		if (lds_dec_filterlist(en, &fl, e) == -1) {
 			dec_fail(s, e);
 			goto out;
 		}
@@ -494,10 +522,11 @@ tree_refs(struct ldstore *s, struct ipp_policy_tree *t, const struct refset *lis
 		const struct lds_entry *en = by_guid(&es, actions->guids[i], LDS_FILTERACTION);
 		struct ipp_filteraction fa;
 
-		if (en == NULL || lds_dec_filteraction(en, &fa, e) == -1) {
-			if (en == NULL)
-				ipp_errf(e, IPP_E_STORE, "filter action %s does not exist (a "
-				    "dangling reference)", actions->guids[i]);
+		if (en == NULL) {
+			dangling(s, t, LDS_FILTERACTION, actions->guids[i], e);
+			goto out;
+		}
+		if (lds_dec_filteraction(en, &fa, e) == -1) {
 			dec_fail(s, e);
 			goto out;
 		}

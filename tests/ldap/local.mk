@@ -6,9 +6,9 @@ TESTS += tests/ldap/schema.sh
 # The LDAP store against a real slapd, through the ipsecpol program.
 EXTRA_DIST += tests/ldap/ldap_env.sh tests/ldap/gen_big.awk tests/ldap/refcheck.sh
 dist_check_SCRIPTS += tests/ldap/store.sh tests/ldap/assign.sh tests/ldap/failures.sh \
-	tests/ldap/searches.sh tests/ldap/connect.sh
+	tests/ldap/searches.sh tests/ldap/connect.sh tests/ldap/malformed.sh
 TESTS += tests/ldap/store.sh tests/ldap/assign.sh tests/ldap/failures.sh \
-	tests/ldap/searches.sh tests/ldap/connect.sh
+	tests/ldap/searches.sh tests/ldap/connect.sh tests/ldap/malformed.sh
 # The directory store's value and entry decoders (seeds: tests/fuzz/corpus/ldap_values/).
 if ENABLE_FUZZER
 noinst_PROGRAMS += tests/fuzz/fuzz_ldap_values
