@@ -13,3 +13,4 @@ schema/ipsecpol_sql.c: $(top_srcdir)/schema/ipsecpol.sql $(top_srcdir)/schema/sq
 # sample fleet.
 dist_pkgdata_DATA += schema/ipsecpol.schema schema/ipsecpol.ldif schema/fleet-sample.ldif
 EXTRA_DIST += schema/schema2ldif.awk
+dist_man_MANS += man/ipsecpol-schema.5
