@@ -92,9 +92,12 @@ dir_config(struct ipp_cli *c, struct ipp_dirconf *dc, char **base, struct ipp_er
 
 	*base = NULL;
 	if (ipp_dirconf_load(dc, c->config_path, e) == -1) {
-		if (e->code != IPP_E_NOENT || c->config_given || o->uri == NULL)
-			return ipp_err_prefix(e, "the directory's settings (--config, else "
-			    "--ldap-uri and --ldap-base)");
+		if (e->code == IPP_E_NOENT && !c->config_given && o->uri == NULL)
+			return ipp_errf(e, IPP_E_INVAL, "no directory is configured: %s does not "
+			    "exist; give --config FILE, or --ldap-uri and --ldap-base",
+			    c->config_path);
+		if (e->code != IPP_E_NOENT || c->config_given)
+			return ipp_err_prefix(e, "the directory's settings (--config)");
 		memset(dc, 0, sizeof(*dc));
 	}
 	if (o->uri != NULL)

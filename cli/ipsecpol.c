@@ -205,7 +205,8 @@ main(int argc, char **argv)
 	c.store_path = env != NULL && *env != '\0' ? env : DEFAULT_STORE;
 	env = getenv("IPSECPOL_AGENT_SOCKET");
 	c.socket_path = env != NULL && *env != '\0' ? env : CTL_SOCKET_DEFAULT;
-	c.config_path = DEFAULT_CONFIG;
+	env = getenv("IPSECPOL_CONFIG");
+	c.config_path = env != NULL && *env != '\0' ? env : DEFAULT_CONFIG;
 	if ((i = options(&c, argc, argv, &rc, &e)) == -1)
 		goto out;
 	if (i == argc) {

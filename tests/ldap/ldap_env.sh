@@ -6,7 +6,8 @@ command -v jq >/dev/null || tap_skip_all "jq is not installed (tools/deps test)"
 T=$SLAPD_DIR
 IPSECPOL_STORE=$T/local.db
 IPSECPOL_AGENT_SOCKET=$T/no-agent.sock
-export IPSECPOL_STORE IPSECPOL_AGENT_SOCKET
+IPSECPOL_CONFIG=$T/no-ipsecpold.conf
+export IPSECPOL_STORE IPSECPOL_AGENT_SOCKET IPSECPOL_CONFIG
 # The directory as its administrator (the root DN) reaches it.
 DIR="--ldap-uri $SLAPD_URI --ldap-base $SLAPD_BASE --bind-dn $SLAPD_ROOTDN --bind-password-file $SLAPD_ROOTPW_FILE"
 ipp() { "$IPSECPOL" "$@"; }
