@@ -40,3 +40,8 @@ agent/ipsecpold.service: agent/ipsecpold.service.in Makefile
 	    -e 's|@sysconfdir[@]|$(sysconfdir)|g' -e 's|@rundir[@]|$(rundir)|g' \
 	    -e 's|@statedir[@]|$(statedir)|g' -e 's|@cachedir[@]|$(cachedir)|g' \
 	    $(srcdir)/agent/ipsecpold.service.in > $@
+
+# The directory source: the offline cache and the canonical text of a policy (ldap-agent).
+agent_libippagent_la_SOURCES += agent/cache.c agent/cache.h agent/cache_tree.c
+AGENT_CPPFLAGS += $(LDAP_CFLAGS) $(CRYPTO_CFLAGS)
+agent_libippagent_la_LIBADD += $(LDAP_LIBS) $(CRYPTO_LIBS)
