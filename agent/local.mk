@@ -45,3 +45,4 @@ agent/ipsecpold.service: agent/ipsecpold.service.in Makefile
 agent_libippagent_la_SOURCES += agent/cache.c agent/cache.h agent/cache_tree.c
 AGENT_CPPFLAGS += $(LDAP_CFLAGS) $(CRYPTO_CFLAGS)
 agent_libippagent_la_LIBADD += $(LDAP_LIBS) $(CRYPTO_LIBS)
+agent_libippagent_la_SOURCES += agent/source_directory.c

@@ -1,0 +1,241 @@
+/*
+ * agent_source_fetch: one fetch of this host's policy from the directory.
+ *
+ * libldap's own timeouts do not cover every way a server can hang (a stopped slapd
+ * accepts the TCP connection and then says nothing; a TLS handshake can stall), so the
+ * fetch runs in a child process that the agent kills when it runs past ldap_timeout.
+ * The child hands its result back over a pipe in the cache's own format, which the agent
+ * reads with the same verifying parser it uses for the cache file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "agent/source.h"
+#include "store/store.h"
+
+#define REPLY_FOUND	"found\n"
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------------ child */
+
+/*
+ * The LDAP part: bind as configured, find the policy assigned to host (its entry, then
+ * the nearest OU up to the base), load the whole tree.  1 found, 0 none, -1 with e.
+ */
+static int
+dir_fetch(const struct agent_conf *c, const char *host, struct ipp_policy_tree *t,
+    char **dn, struct ipp_err *e)
+{
+	return ipp_errf(e, IPP_E_UNSUPP, "directory %s: this build has no directory store",
+	    c->ldap_uri);
+}
+
+static int
+child_write(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* "none" or "error" and a quoted message. */
+static void
+child_reply(int fd, const char *what, const char *msg)
+{
+	struct cache_buf b = { 0 };
+
+	cache_buf_printf(&b, "%s ", what);
+	cache_buf_quote(&b, msg);
+	cache_buf_add(&b, "\n", 1);
+	if (!b.oom)
+		child_write(fd, b.p, b.len);
+	cache_buf_free(&b);
+}
+
+static void
+child_found(int fd, const struct cache_meta *m, const struct ipp_policy_tree *t)
+{
+	struct cache_buf b = { 0 };
+
+	cache_buf_add(&b, REPLY_FOUND, strlen(REPLY_FOUND));
+	cache_format(&b, m, t);
+	if (b.oom)
+		child_reply(fd, "error", "out of memory formatting the fetched policy");
+	else
+		child_write(fd, b.p, b.len);
+	cache_buf_free(&b);
+}
+
+static void
+child_fetch(const struct agent_conf *c, int fd)
+{
+	struct ipp_policy_tree t = { 0 };
+	struct cache_meta m = { 0 };
+	struct ipp_err e;
+	char host[256], msg[1024];
+	int rc;
+
+	agent_conf_host(c, host, sizeof(host));
+	rc = dir_fetch(c, host, &t, &m.policy_dn, &e);
+	if (rc < 0) {
+		child_reply(fd, "error", e.msg);
+		return;
+	}
+	if (rc == 0) {
+		snprintf(msg, sizeof(msg), "directory %.300s answers but assigns no policy to "
+		    "host %.128s (not to its entry, its OUs or the base): the local policy applies",
+		    c->ldap_uri, host);
+		child_reply(fd, "none", msg);
+		return;
+	}
+	m.uri = c->ldap_uri;
+	m.host = host;
+	m.fetched = (int64_t)time(NULL);
+	if (cache_tree_digest(&t, m.digest) < 0)
+		child_reply(fd, "error", "out of memory hashing the fetched policy");
+	else
+		child_found(fd, &m, &t);
+	free(m.policy_dn);
+	ipp_policy_tree_clear(&t);
+}
+
+/* ------------------------------------------------------------------ parent */
+
+/* Reads the child's whole reply until EOF or the deadline.  0, or -1 on timeout. */
+static int
+read_reply(int fd, uint64_t deadline, struct cache_buf *b)
+{
+	char chunk[65536];
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t now;
+	ssize_t n;
+
+	for (;;) {
+		if ((now = now_ms()) >= deadline)
+			return -1;
+		if (poll(&p, 1, (int)(deadline - now)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (p.revents == 0)
+			continue;
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (b->len + (size_t)n > CACHE_FILE_MAX + 4096) {
+			b->oom = true;
+			break;
+		}
+		cache_buf_add(b, chunk, (size_t)n);
+	}
+	explicit_bzero(chunk, sizeof(chunk));
+	return 0;
+}
+
+static int
+parse_reply(const struct agent_conf *c, const struct cache_buf *b, struct ipp_policy_tree *t,
+    struct cache_meta *m, char *why, size_t len)
+{
+	size_t flen = strlen(REPLY_FOUND);
+	struct cache_line l;
+	struct ipp_err e;
+	char *line, *nl;
+
+	if (b->len >= flen && memcmp(b->p, REPLY_FOUND, flen) == 0) {
+		if (cache_parse(b->p + flen, b->len - flen, m, t, &e) < 0)
+			return snprintf(why, len, "the policy fetched from %.200s is refused: %s",
+			    c->ldap_uri, e.msg), -1;
+		return 1;
+	}
+	if (b->len == 0 || (nl = memchr(b->p, '\n', b->len)) == NULL)
+		return snprintf(why, len, "the fetch from %.200s ended without an answer",
+		    c->ldap_uri), -1;
+	if ((line = strndup(b->p, (size_t)(nl - b->p))) == NULL)
+		return snprintf(why, len, "out of memory"), -1;
+	if (cache_line_split(line, 1, &l, &e) < 0 || l.n != 2 || !l.quoted[1] ||
+	    (strcmp(l.f[0], "none") != 0 && strcmp(l.f[0], "error") != 0)) {
+		free(line);
+		return snprintf(why, len, "the fetch from %.200s gave a malformed answer",
+		    c->ldap_uri), -1;
+	}
+	snprintf(why, len, "%s", l.f[1]);
+	free(line);
+	return strcmp(l.f[0], "none") == 0 ? 0 : -1;
+}
+
+int
+agent_source_fetch(const struct agent_conf *c, struct ipp_policy_tree *t,
+    struct cache_meta *m, char *why, size_t len)
+{
+	struct cache_buf b = { 0 };
+	uint64_t deadline;
+	int fds[2], status, rc;
+	pid_t pid;
+
+	memset(t, 0, sizeof(*t));
+	memset(m, 0, sizeof(*m));
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return snprintf(why, len, "cannot make a pipe: %s", strerror(errno)), -1;
+	deadline = now_ms() + (uint64_t)c->ldap_timeout * 1000;
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return snprintf(why, len, "cannot fork the fetch: %s", strerror(errno)), -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		/* A backstop should the agent be gone and nobody kill us. */
+		alarm(c->ldap_timeout + 5);
+		child_fetch(c, fds[1]);
+		_exit(0);
+	}
+	close(fds[1]);
+	rc = read_reply(fds[0], deadline, &b);
+	close(fds[0]);
+	if (rc < 0)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc < 0) {
+		snprintf(why, len, "directory %.200s did not answer within %u s (ldap_timeout): "
+		    "the fetch was stopped", c->ldap_uri, c->ldap_timeout);
+	} else if (b.oom) {
+		snprintf(why, len, "the answer of directory %.200s is larger than %u bytes",
+		    c->ldap_uri, CACHE_FILE_MAX);
+		rc = -1;
+	} else if (WIFSIGNALED(status) && b.len == 0) {
+		snprintf(why, len, "the fetch from %.200s died of signal %d", c->ldap_uri,
+		    WTERMSIG(status));
+		rc = -1;
+	} else
+		rc = parse_reply(c, &b, t, m, why, len);
+	cache_buf_free(&b);
+	return rc;
+}
