@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "agent/source.h"
+#include "store/ldap.h"
 #include "store/store.h"
 
 #define REPLY_FOUND	"found\n"
@@ -42,8 +43,52 @@ static int
 dir_fetch(const struct agent_conf *c, const char *host, struct ipp_policy_tree *t,
     char **dn, struct ipp_err *e)
 {
-	return ipp_errf(e, IPP_E_UNSUPP, "directory %s: this build has no directory store",
-	    c->ldap_uri);
+	static const enum ipp_dir_bind binds[] = { IPP_DIR_BIND_NONE, IPP_DIR_BIND_SIMPLE,
+	    IPP_DIR_BIND_EXTERNAL };
+	struct ipp_dir_config cfg = {
+		.uri = c->ldap_uri, .base = c->ldap_base, .bind = binds[c->ldap_bind % 3],
+		.bind_dn = c->ldap_bind_dn, .bind_password_file = c->ldap_bind_password_file,
+		.starttls = c->ldap_starttls, .ca_file = c->ldap_ca_file,
+		.cert_file = c->ldap_cert_file, .key_file = c->ldap_key_file,
+		.net_timeout_s = (int)c->ldap_timeout, .op_timeout_s = (int)c->ldap_timeout,
+	};
+	struct ipp_store_opts o = { .flags = IPP_STORE_RDONLY };
+	struct ipp_dir_assignment as = { 0 };
+	struct ipp_store *st;
+	bool by_dn = strchr(host, '=') != NULL;
+	char pw[AGENT_SECRET_MAX];
+	int rc;
+
+	/* The agent's rule for the password file is stricter than the store's: root's. */
+	if (c->ldap_bind == AGENT_BIND_SIMPLE) {
+		rc = agent_conf_password(c, pw, sizeof(pw), e);
+		explicit_bzero(pw, sizeof(pw));
+		if (rc < 0)
+			return -1;
+	}
+	if (ipp_store_open_directory(&st, &cfg, &o, e) < 0)
+		return -1;
+	rc = ipp_dir_resolve(st, by_dn ? host : NULL, by_dn ? NULL : host, &as, e);
+	if (rc < 0 && e->code == IPP_E_NOENT) {
+		/* Not a member of the directory: as a host outside the domain on Windows. */
+		ipp_store_close(st);
+		return 0;
+	}
+	if (rc == 0 && as.level != IPP_DIR_NONE) {
+		if (ipp_store_policy_get(st, as.policy_guid, t, e) < 0 ||
+		    ipp_policy_tree_validate(t, e) < 0)
+			rc = ipp_err_prefix(e, "policy %s assigned by %s", as.policy_dn,
+			    as.from_dn);
+		else if ((*dn = strdup(as.policy_dn)) == NULL)
+			rc = ipp_errf(e, IPP_E_NOMEM, "out of memory");
+		else
+			rc = 1;
+		if (rc < 0)
+			ipp_policy_tree_clear(t);
+	}
+	ipp_dir_assignment_clear(&as);
+	ipp_store_close(st);
+	return rc;
 }
 
 static int
@@ -95,7 +140,7 @@ child_fetch(const struct agent_conf *c, int fd)
 {
 	struct ipp_policy_tree t = { 0 };
 	struct cache_meta m = { 0 };
-	struct ipp_err e;
+	struct ipp_err e = { 0 };
 	char host[256], msg[1024];
 	int rc;
 
