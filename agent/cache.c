@@ -46,6 +46,7 @@ cache_format(struct cache_buf *b, const struct cache_meta *m, const struct ipp_p
 	struct cache_buf tree = { 0 };
 	uint8_t sum[CACHE_DIGEST_LEN];
 	char hex[CACHE_DIGEST_HEX];
+	size_t start = b->len;	/* b may hold something before the file */
 
 	cache_tree_encode(&tree, t);
 	if (tree.oom) {
@@ -64,7 +65,7 @@ cache_format(struct cache_buf *b, const struct cache_meta *m, const struct ipp_p
 	    tree.len);
 	cache_buf_add(b, tree.p, tree.len);
 	cache_buf_free(&tree);
-	if (b->oom || sha256(b->p, b->len, sum) < 0) {
+	if (b->oom || sha256(b->p + start, b->len - start, sum) < 0) {
 		b->oom = true;
 		return;
 	}
@@ -87,7 +88,7 @@ hdr_line(char **pp, char *end, unsigned no, const char *key, struct cache_line *
 	*nl = '\0';
 	*pp = nl + 1;
 	if (cache_line_split(s, no, l, e) < 0)
-		return ipp_err_prefix(e, "header: ");
+		return ipp_err_prefix(e, "header");
 	if (l->n != 2 || l->quoted[0] || strcmp(l->f[0], key) != 0)
 		return ipp_errf(e, IPP_E_INVAL, "header line %u: expected '%s VALUE'", no, key);
 	return 0;
@@ -224,7 +225,7 @@ cache_parse(const char *buf, size_t len, struct cache_meta *m, struct ipp_policy
 		ipp_errf(e, IPP_E_INVAL, "the policy text has %zu bytes, the header says %" PRIu64,
 		    (size_t)(end - p), tlen);
 	else if (cache_tree_decode(p, (size_t)tlen, t, e) < 0)
-		ipp_err_prefix(e, "policy text: ");
+		ipp_err_prefix(e, "policy text");
 	else if (cache_tree_digest(t, digest) < 0)
 		ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	else if (memcmp(digest, m->digest, sizeof(digest)) != 0)
@@ -390,7 +391,7 @@ cache_read(const char *path, struct cache_meta *m, struct ipp_policy_tree *t,
 		rc = ipp_errf(e, IPP_E_STORE, "cache %s: short read", path);
 	else if ((rc = cache_parse(buf, got, m, t, e)) < 0) {
 		e->code = IPP_E_STORE;
-		ipp_err_prefix(e, "cache %s: ", path);
+		ipp_err_prefix(e, "cache %s", path);
 	}
 	explicit_bzero(buf, (size_t)sb.st_size + 1);
 	free(buf);

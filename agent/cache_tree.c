@@ -449,7 +449,7 @@ get_addr(const struct line *l, unsigned i, struct ipp_addr *a, struct ipp_err *e
 		return ipp_errf(e, IPP_E_INVAL, "line %u: field %u: expected a quoted address",
 		    l->no, i);
 	if (ipp_addr_parse(a, l->f[i], NULL, e) < 0)
-		return ipp_err_prefix(e, "line %u: ", l->no);
+		return ipp_err_prefix(e, "line %u", l->no);
 	return 0;
 }
 

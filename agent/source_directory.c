@@ -212,6 +212,7 @@ parse_reply(const struct agent_conf *c, const struct cache_buf *b, struct ipp_po
 	struct cache_line l;
 	struct ipp_err e;
 	char *line, *nl;
+	int rc;
 
 	if (b->len >= flen && memcmp(b->p, REPLY_FOUND, flen) == 0) {
 		if (cache_parse(b->p + flen, b->len - flen, m, t, &e) < 0)
@@ -231,8 +232,9 @@ parse_reply(const struct agent_conf *c, const struct cache_buf *b, struct ipp_po
 		    c->ldap_uri), -1;
 	}
 	snprintf(why, len, "%s", l.f[1]);
+	rc = strcmp(l.f[0], "none") == 0 ? 0 : -1;
 	free(line);
-	return strcmp(l.f[0], "none") == 0 ? 0 : -1;
+	return rc;
 }
 
 int
