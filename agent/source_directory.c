@@ -16,7 +16,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <strings.h>
 #include <sys/wait.h>
+
+#include <ldap.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "agent/source.h"
 #include "store/ldap.h"
@@ -34,6 +39,55 @@ now_ms(void)
 }
 
 /* ------------------------------------------------------------------ child */
+
+/*
+ * libldap says only "Can't contact LDAP server" when an ldaps:// handshake fails (the
+ * TLS library's reason is lost), which reads like a dead server.  Redo the handshake
+ * alone with OpenSSL, with the same CA file and host check, and say why the server's
+ * certificate was refused, if it was.
+ */
+static void
+tls_explain(const struct agent_conf *c, struct ipp_err *e)
+{
+	LDAPURLDesc *lud = NULL;
+	SSL_CTX *ctx = NULL;
+	BIO *bio = NULL;
+	SSL *ssl = NULL;
+	char target[300];
+	long vr;
+
+	if (strncasecmp(c->ldap_uri, "ldaps://", 8) != 0 ||
+	    ldap_url_parse(c->ldap_uri, &lud) != LDAP_URL_SUCCESS || lud->lud_host == NULL)
+		goto done;
+	snprintf(target, sizeof(target), "%s:%d", lud->lud_host,
+	    lud->lud_port ? lud->lud_port : 636);
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
+	    (c->ldap_ca_file != NULL ?
+	    SSL_CTX_load_verify_locations(ctx, c->ldap_ca_file, NULL) :
+	    SSL_CTX_set_default_verify_paths(ctx)) != 1 ||
+	    (bio = BIO_new_ssl_connect(ctx)) == NULL)
+		goto done;
+	BIO_get_ssl(bio, &ssl);
+	if (ssl == NULL || BIO_set_conn_hostname(bio, target) != 1 ||
+	    SSL_set1_host(ssl, lud->lud_host) != 1)
+		goto done;
+	/* Verification runs in the handshake; its result is kept whatever the outcome. */
+	if (BIO_do_connect(bio) == 1)
+		BIO_do_handshake(bio);
+	if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK) {
+		char msg[sizeof(e->msg)];
+
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		ipp_errf(e, IPP_E_STORE, "TLS: the certificate of %s does not verify against "
+		    "%s%s: %s (%s)", target, c->ldap_ca_file ? "ldap_ca_file " : "the system's CAs",
+		    c->ldap_ca_file ? c->ldap_ca_file : "", X509_verify_cert_error_string(vr), msg);
+	}
+done:
+	BIO_free_all(bio);
+	SSL_CTX_free(ctx);
+	if (lud != NULL)
+		ldap_free_urldesc(lud);
+}
 
 /*
  * The LDAP part: bind as configured, find the policy assigned to host (its entry, then
@@ -66,8 +120,10 @@ dir_fetch(const struct agent_conf *c, const char *host, struct ipp_policy_tree *
 		if (rc < 0)
 			return -1;
 	}
-	if (ipp_store_open_directory(&st, &cfg, &o, e) < 0)
+	if (ipp_store_open_directory(&st, &cfg, &o, e) < 0) {
+		tls_explain(c, e);
 		return -1;
+	}
 	rc = ipp_dir_resolve(st, by_dn ? host : NULL, by_dn ? NULL : host, &as, e);
 	if (rc < 0 && e->code == IPP_E_NOENT) {
 		/* Not a member of the directory: as a host outside the domain on Windows. */
