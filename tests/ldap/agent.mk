@@ -5,3 +5,15 @@ LDAP_AGENT_TESTS = tests/ldap/agent-directory.sh tests/ldap/agent-outage.sh \
 	tests/ldap/agent-cache.sh tests/ldap/agent-tls.sh
 TESTS += $(LDAP_AGENT_TESTS)
 EXTRA_DIST += $(LDAP_AGENT_TESTS) tests/ldap/agent-lib.sh
+
+# Unit tests of the agent's cache and configuration (no root, no slapd).
+if HAVE_CHECK
+check_PROGRAMS += tests/ldap/check_cache tests/agent/check_conf
+TESTS += tests/ldap/check_cache tests/agent/check_conf
+tests_ldap_check_cache_SOURCES = tests/ldap/check_cache.c
+tests_ldap_check_cache_CFLAGS = $(TEST_CFLAGS)
+tests_ldap_check_cache_LDADD = agent/libippagent.la $(TEST_LIBS)
+tests_agent_check_conf_SOURCES = tests/agent/check_conf.c
+tests_agent_check_conf_CFLAGS = $(TEST_CFLAGS)
+tests_agent_check_conf_LDADD = agent/libippagent.la $(TEST_LIBS)
+endif
