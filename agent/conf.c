@@ -587,3 +587,30 @@ agent_conf_host(const struct agent_conf *c, char *buf, size_t len)
 		buf[len - 1] = '\0';
 	return buf;
 }
+
+int
+agent_conf_dir(const struct agent_conf *c, struct ipp_dir_config *out, struct ipp_err *e)
+{
+	static const enum ipp_dir_bind binds[] = {
+		[AGENT_BIND_NONE] = IPP_DIR_BIND_NONE,
+		[AGENT_BIND_SIMPLE] = IPP_DIR_BIND_SIMPLE,
+		[AGENT_BIND_EXTERNAL] = IPP_DIR_BIND_EXTERNAL,
+	};
+
+	memset(out, 0, sizeof(*out));
+	if (c->ldap_uri == NULL)
+		return ipp_errf(e, IPP_E_INVAL, "%s: no ldap_uri: no directory is configured",
+		    c->path ? c->path : "configuration");
+	out->uri = c->ldap_uri;
+	out->base = c->ldap_base;
+	out->bind = binds[c->ldap_bind <= AGENT_BIND_EXTERNAL ? c->ldap_bind : 0];
+	out->bind_dn = c->ldap_bind_dn;
+	out->bind_password_file = c->ldap_bind_password_file;
+	out->starttls = c->ldap_starttls;
+	out->ca_file = c->ldap_ca_file;
+	out->cert_file = c->ldap_cert_file;
+	out->key_file = c->ldap_key_file;
+	out->net_timeout_s = (int)c->ldap_timeout;
+	out->op_timeout_s = (int)c->ldap_timeout;
+	return 0;
+}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "store/err.h"
+#include "store/store.h"
 
 #define AGENT_CONF_DEFAULT	IPP_SYSCONFDIR "/ipsecpol/ipsecpold.conf"
 #define AGENT_IFLIST_MAX	16
@@ -71,6 +72,12 @@ void	agent_conf_clear(struct agent_conf *c);
  * dropped.  buf holds a secret: the caller wipes it.  0, or -1 with e.
  */
 int	agent_conf_password(const struct agent_conf *c, char *buf, size_t len,
+	    struct ipp_err *e);
+/*
+ * c's directory settings as ipp_store_open_directory takes them; the strings stay c's.
+ * -1 with e (IPP_E_INVAL) when no directory is configured.
+ */
+int	agent_conf_dir(const struct agent_conf *c, struct ipp_dir_config *out,
 	    struct ipp_err *e);
 /* The host's identity: host_identity, else the host name.  Returns buf. */
 const char *agent_conf_host(const struct agent_conf *c, char *buf, size_t len);

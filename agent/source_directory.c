@@ -97,15 +97,7 @@ static int
 dir_fetch(const struct agent_conf *c, const char *host, struct ipp_policy_tree *t,
     char **dn, struct ipp_err *e)
 {
-	static const enum ipp_dir_bind binds[] = { IPP_DIR_BIND_NONE, IPP_DIR_BIND_SIMPLE,
-	    IPP_DIR_BIND_EXTERNAL };
-	struct ipp_dir_config cfg = {
-		.uri = c->ldap_uri, .base = c->ldap_base, .bind = binds[c->ldap_bind % 3],
-		.bind_dn = c->ldap_bind_dn, .bind_password_file = c->ldap_bind_password_file,
-		.starttls = c->ldap_starttls, .ca_file = c->ldap_ca_file,
-		.cert_file = c->ldap_cert_file, .key_file = c->ldap_key_file,
-		.net_timeout_s = (int)c->ldap_timeout, .op_timeout_s = (int)c->ldap_timeout,
-	};
+	struct ipp_dir_config cfg;
 	struct ipp_store_opts o = { .flags = IPP_STORE_RDONLY };
 	struct ipp_dir_assignment as = { 0 };
 	struct ipp_store *st;
@@ -120,6 +112,8 @@ dir_fetch(const struct agent_conf *c, const char *host, struct ipp_policy_tree *
 		if (rc < 0)
 			return -1;
 	}
+	if (agent_conf_dir(c, &cfg, e) < 0)
+		return -1;
 	if (ipp_store_open_directory(&st, &cfg, &o, e) < 0) {
 		tls_explain(c, e);
 		return -1;
