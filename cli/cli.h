@@ -72,7 +72,8 @@ struct ipp_stcmd_set {
 
 /* The command sets of each module (cli/st_policy.c and its siblings). */
 extern const struct ipp_stcmd_set ipp_st_policy_cmds, ipp_st_filter_cmds,
-    ipp_st_action_cmds, ipp_st_rule_cmds, ipp_st_show_cmds, ipp_st_file_cmds;
+    ipp_st_action_cmds, ipp_st_rule_cmds, ipp_st_show_cmds, ipp_st_file_cmds,
+    ipp_st_assign_cmds;
 
 /* ---- cli/cli_store.c ---- */
 /* The exit code for an error class. */

@@ -83,7 +83,7 @@ domain_base(const char *domain)
 	return b;
 }
 
-/* The directory's settings: the config file's directory_* keys, the options over them. */
+/* The directory's settings: the config file's ldap_* keys, the options over them. */
 static int
 dir_config(struct ipp_cli *c, struct ipp_dirconf *dc, char **base, struct ipp_err *e)
 {
@@ -115,7 +115,7 @@ dir_config(struct ipp_cli *c, struct ipp_dirconf *dc, char **base, struct ipp_er
 		d->starttls = true;
 	if (d->uri == NULL)
 		return ipp_errf(e, IPP_E_INVAL, "no directory is configured: %s has no "
-		    "directory_uri and no --ldap-uri was given", c->config_path);
+		    "ldap_uri and no --ldap-uri was given", c->config_path);
 	if (d->base == NULL && c->domain != NULL) {
 		if ((*base = domain_base(c->domain)) == NULL)
 			return ipp_errf(e, IPP_E_NOMEM, "out of memory");
@@ -123,7 +123,7 @@ dir_config(struct ipp_cli *c, struct ipp_dirconf *dc, char **base, struct ipp_er
 	}
 	if (d->base == NULL)
 		return ipp_errf(e, IPP_E_INVAL, "the directory %s has no base: set "
-		    "directory_base in %s, or give --ldap-base or DS:DOMAIN", d->uri,
+		    "ldap_base in %s, or give --ldap-base or DS:DOMAIN", d->uri,
 		    c->config_path);
 	return 0;
 }

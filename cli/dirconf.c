@@ -1,4 +1,4 @@
-/* ipp_dirconf: the directory_* keys of ipsecpold.conf(5), for the CLI. */
+/* ipp_dirconf: the ldap_* keys of ipsecpold.conf(5), for the CLI. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,21 +51,21 @@ set_key(struct ipp_dirconf *dc, const char *k, const char *v, struct ipp_err *e)
 	char *end;
 	long n;
 
-	if (strcmp(k, "directory_uri") == 0)
+	if (strcmp(k, "ldap_uri") == 0)
 		return keep(dc, v, &c->uri, e);
-	if (strcmp(k, "directory_base") == 0)
+	if (strcmp(k, "ldap_base") == 0)
 		return keep(dc, v, &c->base, e);
-	if (strcmp(k, "directory_bind_dn") == 0)
+	if (strcmp(k, "ldap_bind_dn") == 0)
 		return keep(dc, v, &c->bind_dn, e);
-	if (strcmp(k, "directory_bind_password_file") == 0)
+	if (strcmp(k, "ldap_bind_password_file") == 0)
 		return keep(dc, v, &c->bind_password_file, e);
-	if (strcmp(k, "directory_ca_file") == 0)
+	if (strcmp(k, "ldap_ca_file") == 0)
 		return keep(dc, v, &c->ca_file, e);
-	if (strcmp(k, "directory_cert_file") == 0)
+	if (strcmp(k, "ldap_cert_file") == 0)
 		return keep(dc, v, &c->cert_file, e);
-	if (strcmp(k, "directory_key_file") == 0)
+	if (strcmp(k, "ldap_key_file") == 0)
 		return keep(dc, v, &c->key_file, e);
-	if (strcmp(k, "directory_bind") == 0) {
+	if (strcmp(k, "ldap_bind") == 0) {
 		if (strcasecmp(v, "none") == 0)
 			c->bind = IPP_DIR_BIND_NONE;
 		else if (strcasecmp(v, "simple") == 0)
@@ -73,21 +73,21 @@ set_key(struct ipp_dirconf *dc, const char *k, const char *v, struct ipp_err *e)
 		else if (strcasecmp(v, "external") == 0)
 			c->bind = IPP_DIR_BIND_EXTERNAL;
 		else
-			return ipp_errf(e, IPP_E_INVAL, "directory_bind: '%s' is not none, simple "
+			return ipp_errf(e, IPP_E_INVAL, "ldap_bind: '%s' is not none, simple "
 			    "or external", v);
 		return 0;
 	}
-	if (strcmp(k, "directory_starttls") == 0) {
+	if (strcmp(k, "ldap_starttls") == 0) {
 		if (yesno(v, &c->starttls) == -1)
-			return ipp_errf(e, IPP_E_INVAL, "directory_starttls: '%s' is not yes or no",
+			return ipp_errf(e, IPP_E_INVAL, "ldap_starttls: '%s' is not yes or no",
 			    v);
 		return 0;
 	}
-	if (strcmp(k, "directory_timeout") == 0) {
+	if (strcmp(k, "ldap_timeout") == 0) {
 		errno = 0;
 		n = strtol(v, &end, 10);
 		if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || n < 1 || n > 3600)
-			return ipp_errf(e, IPP_E_INVAL, "directory_timeout: '%s' is not a number "
+			return ipp_errf(e, IPP_E_INVAL, "ldap_timeout: '%s' is not a number "
 			    "of seconds 1..3600", v);
 		c->net_timeout_s = c->op_timeout_s = (int)n;
 	}
@@ -124,7 +124,7 @@ ipp_dirconf_load(struct ipp_dirconf *dc, const char *path, struct ipp_err *e)
 		char *k = trim(line), *eq, *v;
 
 		lineno++;
-		if (*k == '\0' || *k == '#' || strncmp(k, "directory_", 10) != 0)
+		if (*k == '\0' || *k == '#' || strncmp(k, "ldap_", 5) != 0)
 			continue;
 		if ((eq = strchr(k, '=')) == NULL) {
 			rc = ipp_errf(e, IPP_E_INVAL, "%s:%u: expected KEY = VALUE", path, lineno);

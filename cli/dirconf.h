@@ -1,5 +1,5 @@
 /*
- * ipp_dirconf: where the CLI finds the directory: the directory_* keys of the agent's
+ * ipp_dirconf: where the CLI finds the directory: the ldap_* keys of the agent's
  * ipsecpold.conf(5), then the --ldap-* options over them.  Other keys of the file are the
  * agent's and are skipped here; the agent checks them.
  */
@@ -15,7 +15,7 @@ struct ipp_dirconf {
 };
 
 /* Reads path into dc (zeroed first).  IPP_E_NOENT when the file does not exist; a bad
- * directory_* line fails naming FILE:LINE. */
+ * ldap_* line fails naming FILE:LINE. */
 int ipp_dirconf_load(struct ipp_dirconf *dc, const char *path, struct ipp_err *e);
 void ipp_dirconf_clear(struct ipp_dirconf *dc);
 

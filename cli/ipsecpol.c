@@ -40,7 +40,7 @@ help(FILE *out)
 	    "  --show-secrets   show preshared keys (root only)\n"
 	    "  --empty          a store created by this run starts without the examples\n"
 	    "  --domain         work on the directory store instead of the local one\n"
-	    "  --config FILE    the agent's configuration, whose directory_* keys name the\n"
+	    "  --config FILE    the agent's configuration, whose ldap_* keys name the\n"
 	    "                   directory (default " DEFAULT_CONFIG ")\n"
 	    "  --ldap-uri URI, --ldap-base DN, --bind-dn DN, --bind-password-file FILE,\n"
 	    "  --ldap-ca-file FILE, --starttls, --sasl-external\n"

@@ -31,4 +31,4 @@ cli/bash-completion/ipsecpol: cli/ipsecpol$(EXEEXT)
 	    cli/ipsecpol$(EXEEXT) complete-bash > $@.tmp && mv $@.tmp $@
 CLEANFILES += cli/bash-completion/ipsecpol
 # Where the CLI finds the directory: the directory_* keys of ipsecpold.conf.
-cli_libippcli_la_SOURCES += cli/dirconf.c cli/dirconf.h
+cli_libippcli_la_SOURCES += cli/dirconf.c cli/dirconf.h cli/st_assign.c

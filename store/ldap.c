@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,10 +126,19 @@ lds_err(struct ldstore *s, int rc, const char *what, struct ipp_err *e)
 	case LDAP_NO_SUCH_OBJECT:
 		code = IPP_E_NOENT;
 		break;
-	case LDAP_SERVER_DOWN:
-	case LDAP_CONNECT_ERROR:
 	case LDAP_TIMEOUT:
 	case LDAP_TIMELIMIT_EXCEEDED:
+		return ipp_errf(e, IPP_E_STORE, "%s: %s: %s%s; the directory did not answer "
+		    "within %ld s", s->base.where, what, ldap_err2string(rc), extra,
+		    (long)s->op_timeout.tv_sec);
+	case LDAP_SERVER_DOWN:
+	case LDAP_CONNECT_ERROR:
+		if (s->tls)
+			return ipp_errf(e, IPP_E_STORE, "%s: %s: %s%s; the directory did not "
+			    "answer, or the TLS handshake failed: is the server's certificate "
+			    "signed by a CA in %s and issued for this host name?", s->base.where,
+			    what, ldap_err2string(rc), extra, s->ca_file != NULL ? s->ca_file :
+			    "the system's CA store");
 		return ipp_errf(e, IPP_E_STORE, "%s: %s: %s%s; the directory did not answer "
 		    "(is it running and reachable?)", s->base.where, what, ldap_err2string(rc),
 		    extra);
@@ -614,6 +624,7 @@ lds_close(struct ipp_store *st)
 	if (s->ld != NULL)
 		ldap_unbind_ext_s(s->ld, NULL, NULL);
 	free(s->uri);
+	free(s->ca_file);
 	free(s->suffix);
 	free(s->container);
 	free(s);
@@ -664,6 +675,17 @@ password_read(const char *path, char *buf, size_t len, size_t *n, struct ipp_err
 	return 0;
 }
 
+/* EXTERNAL asks nothing: the identity is the ldapi:// peer or the TLS client certificate. */
+static int
+sasl_nointeract(LDAP *ld, unsigned flags, void *defaults, void *interact)
+{
+	(void)ld;
+	(void)flags;
+	(void)defaults;
+	(void)interact;
+	return LDAP_SUCCESS;
+}
+
 static int
 lds_bind(struct ldstore *s, const struct ipp_dir_config *cfg, struct ipp_err *e)
 {
@@ -676,7 +698,8 @@ lds_bind(struct ldstore *s, const struct ipp_dir_config *cfg, struct ipp_err *e)
 	case IPP_DIR_BIND_NONE:
 		return 0;
 	case IPP_DIR_BIND_EXTERNAL:
-		rc = ldap_sasl_bind_s(s->ld, NULL, "EXTERNAL", &cred, NULL, NULL, NULL);
+		rc = ldap_sasl_interactive_bind_s(s->ld, NULL, "EXTERNAL", NULL, NULL,
+		    LDAP_SASL_QUIET, sasl_nointeract, NULL);
 		return rc == LDAP_SUCCESS ? 0 : lds_err(s, rc, "SASL EXTERNAL bind", e);
 	case IPP_DIR_BIND_SIMPLE:
 		break;
@@ -732,6 +755,37 @@ lds_tls(struct ldstore *s, const struct ipp_dir_config *cfg, bool ldaps, struct 
 	return 0;
 }
 
+/*
+ * Every socket the handle opens gets send and receive timeouts: libldap bounds the TCP
+ * connect and waits for results with poll, but a TLS handshake with a server that accepts
+ * and then hangs blocks in read(2) (seen with libldap 2.5 and GnuTLS); with SO_RCVTIMEO
+ * the read fails, and libldap's own deadline ends the handshake.
+ */
+static int
+conn_add(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
+    struct ldap_conncb *ctx)
+{
+	struct ldstore *s = ctx->lc_arg;
+	ber_socket_t fd;
+
+	(void)ld;
+	(void)srv;
+	(void)addr;
+	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) == 1 && fd >= 0) {
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &s->net_timeout, sizeof(s->net_timeout));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &s->net_timeout, sizeof(s->net_timeout));
+	}
+	return 0;
+}
+
+static void
+conn_del(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+	(void)ld;
+	(void)sb;
+	(void)ctx;
+}
+
 static int
 lds_connect(struct ldstore *s, const struct ipp_dir_config *cfg, struct ipp_err *e)
 {
@@ -749,6 +803,13 @@ lds_connect(struct ldstore *s, const struct ipp_dir_config *cfg, struct ipp_err 
 		return ipp_errf(e, IPP_E_INVAL, "directory URI '%s': StartTLS goes with "
 		    "ldap:// only", cfg->uri);
 	s->op_timeout.tv_sec = tmo;
+	s->net_timeout = net;
+	s->tls = ldaps || cfg->starttls;
+	if (cfg->ca_file != NULL && (s->ca_file = strdup(cfg->ca_file)) == NULL)
+		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	s->conncb.lc_add = conn_add;
+	s->conncb.lc_del = conn_del;
+	s->conncb.lc_arg = s;
 	if ((rc = ldap_initialize(&s->ld, cfg->uri)) != LDAP_SUCCESS)
 		return ipp_errf(e, IPP_E_INVAL, "directory URI '%s': %s", cfg->uri,
 		    ldap_err2string(rc));
@@ -756,9 +817,12 @@ lds_connect(struct ldstore *s, const struct ipp_dir_config *cfg, struct ipp_err 
 	    opt(s, LDAP_OPT_REFERRALS, LDAP_OPT_OFF, "no referrals", e) == -1 ||
 	    opt(s, LDAP_OPT_NETWORK_TIMEOUT, &net, "the network timeout", e) == -1 ||
 	    opt(s, LDAP_OPT_TIMEOUT, &s->op_timeout, "the operation timeout", e) == -1 ||
-	    opt(s, LDAP_OPT_TIMELIMIT, &tmo, "the time limit", e) == -1)
+	    opt(s, LDAP_OPT_TIMELIMIT, &tmo, "the time limit", e) == -1 ||
+	    opt(s, LDAP_OPT_CONNECT_CB, &s->conncb, "the connection callback", e) == -1)
 		return -1;
 	if ((ldaps || cfg->starttls || cfg->ca_file != NULL) && lds_tls(s, cfg, ldaps, e) == -1)
+		return -1;
+	if (ldaps && lds_tls_probe(s, cfg->uri, e) == -1)
 		return -1;
 	return lds_bind(s, cfg, e);
 }

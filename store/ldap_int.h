@@ -63,6 +63,10 @@ struct ldstore {
 	char *suffix;			/* the configured base DN */
 	char *container;		/* cn=IP Security,<base> */
 	struct timeval op_timeout;
+	struct timeval net_timeout;
+	struct ldap_conncb conncb;	/* bounds blocking socket calls (store/ldap.c) */
+	char *ca_file;			/* for messages: NULL = the system's CAs */
+	bool tls;
 	struct lds_undo *undo;		/* writes of the open transaction, oldest first */
 	size_t nundo;
 	size_t marks[32];		/* savepoints: undo-log lengths */
@@ -101,6 +105,10 @@ int lds_ref_guid(struct ldstore *s, const char *dn, enum lds_class c, const char
     const char *attr, char guid[IPP_GUID_SIZE], struct ipp_err *e);
 /* An LDAP filter value with *()\ and NUL escaped (RFC 4515).  Free it. */
 char *lds_filter_escape(const char *s);
+
+/* ---- store/ldap_probe.c ---- */
+/* IPP_E_STORE unless the ldaps:// server at uri answers within the network timeout. */
+int lds_tls_probe(struct ldstore *s, const char *uri, struct ipp_err *e);
 
 /* ---- store/ldap_values.c: attribute values <-> model (fuzzed) ---- */
 const struct lds_attr *lds_attr(const struct lds_entry *en, const char *name);
