@@ -2,7 +2,8 @@
 # The agent's directory tests run the real agent in a private network namespace against
 # a real slapd started in that namespace (tests/ldap/agent-lib.sh).
 LDAP_AGENT_TESTS = tests/ldap/agent-directory.sh tests/ldap/agent-outage.sh \
-	tests/ldap/agent-cache.sh tests/ldap/agent-tls.sh
+	tests/ldap/agent-cache.sh tests/ldap/agent-tls.sh \
+	tests/ldap/agent-cli.sh
 TESTS += $(LDAP_AGENT_TESTS)
 EXTRA_DIST += $(LDAP_AGENT_TESTS) tests/ldap/agent-lib.sh
 
