@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/dirconf.h"
+#include "agent/conf.h"
 
 int
 ipp_cli_exit(const struct ipp_err *e)
@@ -83,22 +83,30 @@ domain_base(const char *domain)
 	return b;
 }
 
-/* The directory's settings: the config file's ldap_* keys, the options over them. */
+/*
+ * The directory's settings: the ldap_* keys of the agent's configuration (read and
+ * checked by the agent's own reader, agent/conf.c), the --ldap-* options over them.  A
+ * missing default file is no error when the options name a directory.  The strings point
+ * into ac and c, which must outlive the open.
+ */
 static int
-dir_config(struct ipp_cli *c, struct ipp_dirconf *dc, char **base, struct ipp_err *e)
+dir_config(struct ipp_cli *c, struct agent_conf *ac, struct ipp_dir_config *d, char **base,
+    struct ipp_err *e)
 {
 	const struct ipp_dir_config *o = &c->dir_opts;
-	struct ipp_dir_config *d = &dc->cfg;
 
 	*base = NULL;
-	if (ipp_dirconf_load(dc, c->config_path, e) == -1) {
-		if (e->code == IPP_E_NOENT && !c->config_given && o->uri == NULL)
-			return ipp_errf(e, IPP_E_INVAL, "no directory is configured: %s does not "
-			    "exist; give --config FILE, or --ldap-uri and --ldap-base",
+	memset(d, 0, sizeof(*d));
+	if (!c->config_given && access(c->config_path, F_OK) == -1 && errno == ENOENT) {
+		if (o->uri == NULL)
+			return ipp_errf(e, IPP_E_INVAL, "no directory is configured: %s does "
+			    "not exist; give --config FILE, or --ldap-uri and --ldap-base",
 			    c->config_path);
-		if (e->code != IPP_E_NOENT || c->config_given)
+	} else {
+		if (agent_conf_load(ac, c->config_path, e) == -1)
 			return ipp_err_prefix(e, "the directory's settings (--config)");
-		memset(dc, 0, sizeof(*dc));
+		if (ac->ldap_uri != NULL && agent_conf_dir(ac, d, e) == -1)
+			return -1;
 	}
 	if (o->uri != NULL)
 		d->uri = o->uri;
@@ -125,22 +133,24 @@ dir_config(struct ipp_cli *c, struct ipp_dirconf *dc, char **base, struct ipp_er
 		d->base = *base;
 	}
 	if (d->base == NULL)
-		return ipp_errf(e, IPP_E_INVAL, "the directory %s has no base: set "
-		    "ldap_base in %s, or give --ldap-base or DS:DOMAIN", d->uri,
-		    c->config_path);
+		return ipp_errf(e, IPP_E_INVAL, "the directory %s has no base: set ldap_base "
+		    "in %s, or give --ldap-base or DS:DOMAIN", d->uri, c->config_path);
 	return 0;
 }
 
 static int
 open_directory(struct ipp_cli *c, const struct ipp_store_opts *o, struct ipp_err *e)
 {
-	struct ipp_dirconf dc;
+	struct agent_conf ac;
+	struct ipp_dir_config d;
 	char *base = NULL;
-	int rc = dir_config(c, &dc, &base, e);
+	int rc;
 
+	memset(&ac, 0, sizeof(ac));
+	rc = dir_config(c, &ac, &d, &base, e);
 	if (rc == 0)
-		rc = ipp_store_open_directory(&c->st, &dc.cfg, o, e);
-	ipp_dirconf_clear(&dc);
+		rc = ipp_store_open_directory(&c->st, &d, o, e);
+	agent_conf_clear(&ac);
 	free(base);
 	return rc == 0 ? IPP_EXIT_OK : ipp_cli_exit(e);
 }
