@@ -373,6 +373,9 @@ where(const struct lds_entry *en, const char *name, const char *val, struct ipp_
 
 	if (e != NULL && e->code != IPP_E_NOMEM)
 		e->code = IPP_E_STORE;
+	/* Messages end up in logs: a preshared key never goes into one. */
+	if (val != NULL && strncmp(val, "psk ", 4) == 0)
+		val = "psk key=<redacted>";
 	if (val != NULL)
 		return ipp_err_prefix(e, "entry '%s': %s value '%s'", en->dn, name,
 		    ipp_str_printable(val, shown, sizeof(shown)));
@@ -485,8 +488,19 @@ lds_get_ordered(const struct lds_entry *en, const char *name, struct ipp_names *
 fail:
 	where(en, name, NULL, e);
 fail_noprefix:
+	for (size_t i = 0; i < out->n; i++)
+		explicit_bzero(out->v[i], strlen(out->v[i]));
 	ipp_names_free(out);
 	return -1;
+}
+
+/* The raw values may hold a preshared key ("psk key=..."). */
+static void
+names_wipe_free(struct ipp_names *n)
+{
+	for (size_t i = 0; i < n->n; i++)
+		explicit_bzero(n->v[i], strlen(n->v[i]));
+	ipp_names_free(n);
 }
 
 /* Decodes each ordered value of name with dec into a growable array. */
@@ -508,16 +522,16 @@ get_list(const struct lds_entry *en, const char *name, void *arrayp, size_t *n, 
 		memset(item, 0, sizeof(item));
 		if (dec(vals.v[i], item, e) == -1) {
 			where(en, name, vals.v[i], e);
-			ipp_names_free(&vals);
+			names_wipe_free(&vals);
 			return -1;
 		}
 		if (ipp_array_push(arrayp, n, size, item) == NULL) {
 			clear(item);
-			ipp_names_free(&vals);
+			names_wipe_free(&vals);
 			return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 		}
 	}
-	ipp_names_free(&vals);
+	names_wipe_free(&vals);
 	return 0;
 }
 

@@ -76,6 +76,18 @@ broken "a rule of another policy" "$P1" ipsecpolRuleRef "ipsecpolRuleRef: {0}$R1
 broken "a GUID that does not match the entry's name" "$MM1" ipsecpolID \
     'ipsecpolID: {6C0F6C1E-3F3A-4D4E-9C5B-1A2B3C4D5E02}' \
     'ipsecpolID: {6C0F6C1E-3F3A-4D4E-9C5B-1A2B3C4D5E99}' ipsecpolID "does not match"
+# A bad preshared key is refused without the key in the message.
+long=$(head -c 1100 /dev/zero | tr '\0' 'K')
+printf 'dn: %s\nchangetype: modify\nreplace: ipsecpolAuth\nipsecpolAuth: {0}psk key=S3CRET%s\n' "$R1" "$long" > "$T/psk.ldif"
+slapd_modify "$T/psk.ldif" >/dev/null
+out=$(ippd static show policy name="Fleet Baseline" 2>&1); rc=$?
+case "$rc:$out" in
+*S3CRET*) tap_fail "a bad preshared key is echoed in the message"; tap_diag "$(printf '%s' "$out" | cut -c1-200)";;
+2:*"$R1"*"<redacted>"*) tap_ok "a bad preshared key is refused, the key redacted from the message";;
+*) tap_fail "bad preshared key ($rc)"; tap_diag "$out";;
+esac
+printf 'dn: %s\nchangetype: modify\nreplace: ipsecpolAuth\nipsecpolAuth: {0}kerberos\n' "$R1" > "$T/psk.ldif"
+slapd_modify "$T/psk.ldif" >/dev/null
 printf 'dn: %s\nchangetype: modify\ndelete: ipsecpolMMOffer\n' "$MM1" > "$T/d.ldif"
 slapd_modify "$T/d.ldif" >/dev/null
 expect_rc 0 "a main mode without offers loads (it means Windows' defaults, as in the model)" \
