@@ -52,7 +52,8 @@ mod_val(LDAPMod *mod, size_t i, const char *prefix, const char *val)
 		free(c);
 		return false;
 	}
-	memcpy(c, prefix, pl);
+	if (pl > 0)
+		memcpy(c, prefix, pl);
 	memcpy(c + pl, val, vl + 1);
 	bv->bv_val = c;
 	bv->bv_len = pl + vl;
