@@ -120,16 +120,68 @@ agent_recompile(struct agent *a, struct ipp_err *e)
 	return rc;
 }
 
+/* Minutes until the next polling: the policy's interval, within the configured bounds. */
+static uint32_t
+agent_poll_minutes(const struct agent *a)
+{
+	uint32_t m = IPP_DEF_POLL_MIN;
+
+	if (a->have_static && a->static_tree.policy.poll_min != 0)
+		m = a->static_tree.policy.poll_min;
+	if (a->conf.poll_interval_min != 0 && m < a->conf.poll_interval_min)
+		m = a->conf.poll_interval_min;
+	if (a->conf.poll_interval_max != 0 && m > a->conf.poll_interval_max)
+		m = a->conf.poll_interval_max;
+	return m;
+}
+
+/* The static policy from r replaces the one in force.  False when nothing changed. */
+static bool
+agent_take_source(struct agent *a, struct agent_source_result *r)
+{
+	uint8_t digest[CACHE_DIGEST_LEN] = { 0 };
+	bool found = r->outcome == AGENT_SOURCE_FOUND, changed;
+
+	if (found && cache_tree_digest(&r->tree, digest) < 0)
+		memset(digest, 0xff, sizeof(digest));	/* no digest: count as a change */
+	changed = found != a->have_static || !a->applied_ok ||
+	    (found && memcmp(digest, a->digest, sizeof(digest)) != 0);
+	if (r->kind == AGENT_KIND_DIRECTORY || (r->kind == AGENT_KIND_CACHE &&
+	    a->last_fetch == 0))
+		a->last_fetch = r->fetched;
+	a->kind = r->kind;
+	snprintf(a->policy_dn, sizeof(a->policy_dn), "%s", r->policy_dn);
+	snprintf(a->source, sizeof(a->source), "%s", r->where);
+	snprintf(a->reason, sizeof(a->reason), "%s", r->reason);
+	if (!changed)
+		return false;
+	if (a->have_static)
+		ipp_policy_tree_clear(&a->static_tree);
+	a->have_static = found;
+	if (found) {
+		a->static_tree = r->tree;
+		memset(&r->tree, 0, sizeof(r->tree));
+	}
+	memcpy(a->digest, digest, sizeof(digest));
+	a->last_change = time(NULL);
+	return true;
+}
+
 void
 agent_reload(struct agent *a, const char *why)
 {
 	struct agent_source_result r;
 	struct ipp_err e;
+	char hex[CACHE_DIGEST_HEX];
+	uint64_t retry = (uint64_t)a->conf.retry_interval * 1000;
+	bool dir_failed;
 
 	log_info("reading the policy source (%s)", why);
-	/* A source that failed is tried again soon; a good one at its polling interval. */
-	a->poll_at_ms = agent_now_ms() + 60000ull;
-	agent_source_select(&a->conf, &r);
+	agent_source_select(&a->conf, a->have_static ? a->kind : AGENT_KIND_NONE, &r);
+	if (r.cache_error[0] != '\0')
+		log_err("%s", r.cache_error);
+	/* A failed directory is tried again soon, a good one at its polling interval. */
+	a->poll_at_ms = agent_now_ms() + retry;
 	switch (r.outcome) {
 	case AGENT_SOURCE_FAILED:
 		log_err("keeping the last applied policy%s%s%s: %s",
@@ -141,27 +193,26 @@ agent_reload(struct agent *a, const char *why)
 	case AGENT_SOURCE_NONE:
 		log_notice("source: none: %s; no ipsecpol policy in the kernel, waiting",
 		    r.reason);
-		if (a->have_static)
-			ipp_policy_tree_clear(&a->static_tree);
-		a->have_static = false;
 		break;
 	case AGENT_SOURCE_FOUND:
 		log_notice("source: %s: %s", r.where, r.reason);
-		if (a->have_static)
-			ipp_policy_tree_clear(&a->static_tree);
-		a->static_tree = r.tree;
-		memset(&r.tree, 0, sizeof(r.tree));
-		a->have_static = true;
 		break;
 	}
-	snprintf(a->source, sizeof(a->source), "%s", r.where);
-	snprintf(a->reason, sizeof(a->reason), "%s", r.reason);
-	agent_source_result_clear(&r);
-	if (agent_recompile(a, &e) == 0)
+	if (!agent_take_source(a, &r)) {
+		cache_hex(a->digest, 8, hex);
+		log_info("the policy is unchanged (digest %s...): nothing to apply", hex);
 		a->last_error[0] = '\0';
-	a->poll_at_ms = agent_now_ms() + 60000ull * (a->have_static ?
-	    (a->static_tree.policy.poll_min ? a->static_tree.policy.poll_min : IPP_DEF_POLL_MIN) :
-	    IPP_DEF_POLL_MIN);
+	} else if (agent_recompile(a, &e) == 0) {
+		a->last_error[0] = '\0';
+		a->applied_ok = true;
+	} else
+		a->applied_ok = false;
+	dir_failed = r.dir_error[0] != '\0';
+	if (dir_failed)
+		agent_set_error(a, r.dir_error);
+	agent_source_result_clear(&r);
+	if (!dir_failed)
+		a->poll_at_ms = agent_now_ms() + 60000ull * agent_poll_minutes(a);
 }
 
 /* ---------------------------------------------------------------- store watching */

@@ -11,10 +11,12 @@
 #include <time.h>
 
 #include "agent/apply.h"
+#include "agent/cache.h"
 #include "agent/compile.h"
 #include "agent/conf.h"
 #include "agent/dyn.h"
 #include "agent/ike.h"
+#include "agent/source.h"
 
 #define AGENT_CTL_CONN_MAX	16
 
@@ -34,6 +36,13 @@ struct agent {
 	bool			have_static;
 	char			source[512];
 	char			reason[1024];
+	/* the source of the static policy (ipsecpold(8), "Where the policy comes from") */
+	enum agent_source_kind	kind;
+	char			policy_dn[1024];
+	uint8_t			digest[CACHE_DIGEST_LEN];	/* of static_tree */
+	bool			applied_ok;	/* the last compile and apply succeeded */
+	time_t			last_fetch;	/* the last good directory fetch */
+	time_t			last_change;	/* the static policy last changed */
 	struct agent_dyn	dyn;
 	struct ipp_compiled	compiled;	/* of the last successful apply */
 	/* counters for status */

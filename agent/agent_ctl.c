@@ -142,6 +142,10 @@ ctl_status(struct agent *a, struct ctl_msg *m)
 		.last_update = a->last_update, .last_delete = a->last_delete,
 		.ike_pid = (uint32_t)a->ike.pid, .ike_restarts = a->ike.restarts,
 		.apply_usec = a->last_apply_usec,
+		.source_kind = (char *)agent_source_kind_name(a->have_static ? a->kind :
+		    AGENT_KIND_NONE),
+		.policy_dn = a->policy_dn, .last_fetch = (uint64_t)a->last_fetch,
+		.last_change = (uint64_t)a->last_change,
 	};
 
 	ctl_status_put(m, &s);

@@ -385,6 +385,10 @@ ctl_status_put(struct ctl_msg *m, const struct ctl_status *s)
 	ctl_put_u32(m, CTL_A_IKE_PID, s->ike_pid);
 	ctl_put_u32(m, CTL_A_IKE_RESTARTS, s->ike_restarts);
 	ctl_put_u64(m, CTL_A_APPLY_USEC, s->apply_usec);
+	ctl_put_str(m, CTL_A_SOURCE_KIND, s->source_kind ? s->source_kind : "");
+	ctl_put_str(m, CTL_A_POLICY_DN, s->policy_dn ? s->policy_dn : "");
+	ctl_put_u64(m, CTL_A_LAST_FETCH, s->last_fetch);
+	ctl_put_u64(m, CTL_A_LAST_CHANGE, s->last_change);
 }
 
 static int
@@ -407,6 +411,10 @@ ctl_status_attr(const struct ctl_attr *a, struct ctl_status *s, struct ipp_err *
 	case CTL_A_IKE_PID:	return ctl_get_u32(a, &s->ike_pid, e);
 	case CTL_A_IKE_RESTARTS: return ctl_get_u32(a, &s->ike_restarts, e);
 	case CTL_A_APPLY_USEC:	return ctl_get_u64(a, &s->apply_usec, e);
+	case CTL_A_SOURCE_KIND:	return ctl_get_str(a, &s->source_kind, e);
+	case CTL_A_POLICY_DN:	return ctl_get_str(a, &s->policy_dn, e);
+	case CTL_A_LAST_FETCH:	return ctl_get_u64(a, &s->last_fetch, e);
+	case CTL_A_LAST_CHANGE:	return ctl_get_u64(a, &s->last_change, e);
 	default:		return 0;
 	}
 }
@@ -437,6 +445,8 @@ ctl_status_clear(struct ctl_status *s)
 	free(s->reason);
 	free(s->policy);
 	free(s->last_error);
+	free(s->source_kind);
+	free(s->policy_dn);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -80,6 +80,11 @@ enum ctl_attr_type {
 	CTL_A_RULE,		/* nested: the CTL_R_* attributes */
 	CTL_A_RULE_ID,		/* u32 */
 	CTL_A_APPLY_USEC,	/* u64: time the last apply spent with the kernel */
+	/* status: the directory source (explicit values: other branches add from 32) */
+	CTL_A_SOURCE_KIND = 24,	/* string: "directory", "cache", "local", "none" */
+	CTL_A_POLICY_DN,	/* string: the directory policy's DN ("" = not from one) */
+	CTL_A_LAST_FETCH,	/* u64: seconds since the epoch of the last good fetch, 0 = never */
+	CTL_A_LAST_CHANGE,	/* u64: when the policy in force last changed, 0 = never */
 	CTL_A_ATTR_MAX,
 	/* the IKE module's SAs and statistics (own range) */
 	CTL_A_MMSA = 0x40,	/* nested CTL_S_*: one main-mode SA */
@@ -253,6 +258,8 @@ struct ctl_status {
 	uint32_t	last_add, last_update, last_delete;
 	uint32_t	ike_pid, ike_restarts;
 	uint64_t	apply_usec;
+	char		*source_kind, *policy_dn;
+	uint64_t	last_fetch, last_change;
 };
 
 void	ctl_status_put(struct ctl_msg *m, const struct ctl_status *s);

@@ -6,7 +6,8 @@ AGENT_CPPFLAGS = $(AM_CPPFLAGS) -DIPP_SBINDIR='"$(sbindir)"'
 # The control protocol: codec and client, all a client needs.
 agent_libippctl_la_SOURCES = \
 	agent/ctl_proto.c agent/ctl_proto.h \
-	agent/ctl_client.c agent/ctl_client.h
+	agent/ctl_client.c agent/ctl_client.h \
+	agent/conf.c agent/conf.h
 agent_libippctl_la_CPPFLAGS = $(AGENT_CPPFLAGS)
 agent_libippctl_la_LIBADD = store/libippstore.la
 
@@ -14,7 +15,6 @@ agent_libippagent_la_SOURCES = \
 	agent/agent.c agent/agent.h \
 	agent/agent_ctl.c \
 	agent/apply.c agent/apply.h \
-	agent/conf.c agent/conf.h \
 	agent/daemon.c \
 	agent/dyn.c agent/dyn.h \
 	agent/env.c agent/env.h \
@@ -40,3 +40,15 @@ agent/ipsecpold.service: agent/ipsecpold.service.in Makefile
 	    -e 's|@sysconfdir[@]|$(sysconfdir)|g' -e 's|@rundir[@]|$(rundir)|g' \
 	    -e 's|@statedir[@]|$(statedir)|g' -e 's|@cachedir[@]|$(cachedir)|g' \
 	    $(srcdir)/agent/ipsecpold.service.in > $@
+
+# The directory source: the offline cache and the canonical text of a policy (ldap-agent).
+agent_libippagent_la_SOURCES += agent/cache.c agent/cache.h agent/cache_tree.c
+AGENT_CPPFLAGS += $(LDAP_CFLAGS) $(CRYPTO_CFLAGS)
+agent_libippagent_la_LIBADD += $(LDAP_LIBS) $(CRYPTO_LIBS)
+agent_libippagent_la_SOURCES += agent/source_directory.c
+# libssl for the TLS diagnosis of a refused ldaps:// server (agent/source_directory.c).
+# configure.ac checks only libcrypto; until it checks libssl too (same Debian package,
+# libssl-dev), link it by name.
+agent_libippagent_la_LIBADD += -lssl
+# The configuration reader is shared with the CLI (--config): it lives in libippctl.
+agent_libippctl_la_LIBADD += $(LDAP_LIBS)

@@ -156,12 +156,35 @@ utc(uint64_t t, char *buf, size_t len)
 	return buf;
 }
 
+/* The directory source's fields, added to the status object. */
+static json_t *
+status_json_source(json_t *o, const struct ctl_status *s)
+{
+	char t[32];
+
+	if (o == NULL)
+		return NULL;
+	if (json_object_set_new(o, "source_kind", json_string(s->source_kind ? s->source_kind :
+	    "")) < 0 ||
+	    json_object_set_new(o, "policy_dn", json_string(s->policy_dn ? s->policy_dn : "")) < 0 ||
+	    json_object_set_new(o, "last_fetch", json_integer((json_int_t)s->last_fetch)) < 0 ||
+	    json_object_set_new(o, "last_fetch_utc", s->last_fetch ?
+	    json_string(utc(s->last_fetch, t, sizeof(t))) : json_null()) < 0 ||
+	    json_object_set_new(o, "last_change", json_integer((json_int_t)s->last_change)) < 0 ||
+	    json_object_set_new(o, "last_change_utc", s->last_change ?
+	    json_string(utc(s->last_change, t, sizeof(t))) : json_null()) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *
 status_json(const struct ctl_status *s)
 {
 	char t[32];
 
-	return json_pack("{s:i, s:s, s:s, s:s, s:I, s:s?, s:I, s:s, "
+	return status_json_source(json_pack("{s:i, s:s, s:s, s:s, s:I, s:s?, s:I, s:s, "
 	    "s:{s:i, s:i, s:i, s:i, s:i, s:I, s:i, s:I}, s:{s:i, s:b, s:i}}",
 	    "schema", IPP_JSON_SCHEMA, "source", s->source, "reason", s->reason,
 	    "policy", s->policy, "last_apply", (json_int_t)s->last_apply,
@@ -172,7 +195,7 @@ status_json(const struct ctl_status *s)
 	    "last_delete", (int)s->last_delete, "netlink_total", (json_int_t)s->nl_total,
 	    "netlink_last", (int)s->nl_last, "apply_usec", (json_int_t)s->apply_usec,
 	    "ike", "pid", (int)s->ike_pid, "running", s->ike_pid != 0,
-	    "restarts", (int)s->ike_restarts);
+	    "restarts", (int)s->ike_restarts), s);
 }
 
 static void
@@ -182,7 +205,15 @@ status_text(FILE *out, const struct ctl_status *s)
 
 	fprintf(out, "%-22s: %s\n", "Source", s->source[0] ? s->source : "none");
 	fprintf(out, "%-22s: %s\n", "Reason", s->reason[0] ? s->reason : "none given");
+	fprintf(out, "%-22s: %s\n", "Source Kind", s->source_kind && s->source_kind[0] ?
+	    s->source_kind : "none");
 	fprintf(out, "%-22s: %s\n", "Policy", s->policy[0] ? s->policy : "none");
+	if (s->policy_dn != NULL && s->policy_dn[0] != '\0')
+		fprintf(out, "%-22s: %s\n", "Policy DN", s->policy_dn);
+	fprintf(out, "%-22s: %s\n", "Last Fetch (UTC)", s->last_fetch ?
+	    utc(s->last_fetch, t, sizeof(t)) : "never");
+	fprintf(out, "%-22s: %s\n", "Last Change (UTC)", s->last_change ?
+	    utc(s->last_change, t, sizeof(t)) : "never");
 	fprintf(out, "%-22s: %s\n", "Last Apply (UTC)", s->last_apply ?
 	    utc(s->last_apply, t, sizeof(t)) : "never");
 	fprintf(out, "%-22s: %" PRIu32 "\n", "Applies", s->applies);

@@ -35,6 +35,14 @@ struct ipp_cli {
 	struct ipp_store *st;	/* open while a command or an import runs */
 	bool batch;		/* inside importpolicy: the transaction is the import's */
 	unsigned depth;		/* importpolicy nesting guard */
+	/* The directory store (cli/cli_store.c): selected by --domain, an --ldap-* option,
+	 * -w DS or set store location=domain; found through --config (the agent's file,
+	 * ipsecpold.conf) with the --ldap-* options over it. */
+	bool directory;
+	const char *config_path;
+	bool config_given;	/* --config: its file must exist */
+	struct ipp_dir_config dir_opts;
+	char *domain;		/* DS:DOMAIN or domain=: the base when none is configured */
 };
 
 /* One netsh-style static command: verb and object, its tags, its function. */
@@ -64,7 +72,8 @@ struct ipp_stcmd_set {
 
 /* The command sets of each module (cli/st_policy.c and its siblings). */
 extern const struct ipp_stcmd_set ipp_st_policy_cmds, ipp_st_filter_cmds,
-    ipp_st_action_cmds, ipp_st_rule_cmds, ipp_st_show_cmds, ipp_st_file_cmds;
+    ipp_st_action_cmds, ipp_st_rule_cmds, ipp_st_show_cmds, ipp_st_file_cmds,
+    ipp_st_assign_cmds;
 
 /* ---- cli/cli_store.c ---- */
 /* The exit code for an error class. */
@@ -72,6 +81,11 @@ int ipp_cli_exit(const struct ipp_err *e);
 /* Opens c->st (creating the store for writes) unless an import holds it open. */
 int ipp_cli_open(struct ipp_cli *c, bool write, struct ipp_err *e);
 void ipp_cli_close(struct ipp_cli *c);
+/* Switches the run to the directory store (domain may be NULL); refused once another
+ * store is open.  Returns an exit code. */
+int ipp_cli_use_directory(struct ipp_cli *c, const char *domain, struct ipp_err *e);
+/* "local store PATH" or "directory URI (BASE)". */
+const char *ipp_cli_where(const struct ipp_cli *c);
 /* Runs fn in one transaction of c's store: commit on IPP_EXIT_OK, else roll back. */
 int ipp_cli_write(struct ipp_cli *c, int (*fn)(struct ipp_cli *, void *, struct ipp_err *),
     void *arg, struct ipp_err *e);

@@ -372,12 +372,16 @@ static_mode(struct ipp_cli *c, struct ipp_exe *x, struct ipp_err *e)
 {
 	int rc;
 
+	/* -w DS[:DOMAIN]: the directory, found through --config or --ldap-*; DOMAIN (a DNS
+	 * name) gives the base when none is configured. */
 	if (strncasecmp(x->w, "DS", 2) == 0 && (x->w[2] == '\0' || x->w[2] == ':')) {
-		ipp_errf(e, IPP_E_UNSUPP, "-w %.64s: the directory store is not available yet; "
-		    "use -w REG for the local store", x->w[2] == '\0' ? "DS" : "DS:DOMAIN");
-		return IPP_EXIT_UNSUPP;
-	}
-	if (strcasecmp(x->w, "REG") != 0)
+		if ((rc = ipp_cli_use_directory(c, x->w[2] == ':' ? x->w + 3 : NULL, e)) !=
+		    IPP_EXIT_OK)
+			return rc;
+	} else if (strcasecmp(x->w, "REG") == 0 && c->directory) {
+		return usage(e, "-w REG selects the local store, but a --domain or --ldap-* "
+		    "option selected the directory");
+	} else if (strcasecmp(x->w, "REG") != 0)
 		return usage(e, "-w takes REG (the local store) or DS[:DOMAIN] (the directory)");
 	if ((rc = static_check(x, e)) != IPP_EXIT_OK)
 		return rc;

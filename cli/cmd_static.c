@@ -7,7 +7,7 @@
 
 static const struct ipp_stcmd_set *const sets[] = {
 	&ipp_st_policy_cmds, &ipp_st_filter_cmds, &ipp_st_action_cmds, &ipp_st_rule_cmds,
-	&ipp_st_show_cmds, &ipp_st_file_cmds,
+	&ipp_st_show_cmds, &ipp_st_file_cmds, &ipp_st_assign_cmds,
 };
 
 /* Verbs in the order help lists them; lookup takes unambiguous prefixes ("del"). */

@@ -2,6 +2,7 @@
  * ipsecpol: the command line.  Global options, then either netsh-style "static" commands
  * or ipsecpol.exe's options.  This is the only file that prints errors or exits.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,15 @@
 #include "cli/lex.h"
 
 #define DEFAULT_STORE	IPP_STATEDIR "/local.db"
+#define DEFAULT_CONFIG	IPP_SYSCONFDIR "/ipsecpol/ipsecpold.conf"
 
 static void
 help(FILE *out)
 {
 	fputs("usage: ipsecpol [--store PATH] [--agent-socket PATH] [--json] [--show-secrets]\n"
-	    "                [--empty] COMMAND\n"
+	    "                [--empty] [--domain] [--config FILE] [--ldap-uri URI]\n"
+	    "                [--ldap-base DN] [--bind-dn DN] [--bind-password-file FILE]\n"
+	    "                [--ldap-ca-file FILE] [--starttls] [--sasl-external] COMMAND\n"
 	    "Commands:\n"
 	    "  static VERB OBJECT [TAG=VALUE ...]   netsh-style commands on the store\n"
 	    "  -w REG -p POLICY ... | -f ...        ipsecpol.exe's options\n"
@@ -35,6 +39,13 @@ help(FILE *out)
 	    "  --json           show writes JSON (schema in ipsecpol(8))\n"
 	    "  --show-secrets   show preshared keys (root only)\n"
 	    "  --empty          a store created by this run starts without the examples\n"
+	    "  --domain         work on the directory store instead of the local one\n"
+	    "  --config FILE    the agent's configuration, whose ldap_* keys name the\n"
+	    "                   directory (default " DEFAULT_CONFIG ")\n"
+	    "  --ldap-uri URI, --ldap-base DN, --bind-dn DN, --bind-password-file FILE,\n"
+	    "  --ldap-ca-file FILE, --starttls, --sasl-external\n"
+	    "                   the directory's settings over the file's; each selects the\n"
+	    "                   directory store\n"
 	    "  --version        print the version\n", out);
 }
 
@@ -50,6 +61,47 @@ command_help(struct ipp_cli *c, int argc, char **argv)
 	else
 		help(c->out);
 	return IPP_EXIT_OK;
+}
+
+/* The directory options: each takes a value and selects the directory store. */
+static bool
+dir_option(struct ipp_cli *c, int argc, char **argv, int *i)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} opts[] = {
+		{ "--ldap-uri", offsetof(struct ipp_dir_config, uri) },
+		{ "--ldap-base", offsetof(struct ipp_dir_config, base) },
+		{ "--bind-dn", offsetof(struct ipp_dir_config, bind_dn) },
+		{ "--bind-password-file", offsetof(struct ipp_dir_config, bind_password_file) },
+		{ "--ldap-ca-file", offsetof(struct ipp_dir_config, ca_file) },
+	};
+	const char *o = argv[*i];
+
+	for (size_t k = 0; k < IPP_NELEM(opts); k++) {
+		size_t n = strlen(opts[k].name);
+		const char **dst = (const char **)((char *)&c->dir_opts + opts[k].off);
+
+		if (strcmp(o, opts[k].name) == 0 && *i + 1 < argc)
+			*dst = argv[++*i];
+		else if (strncmp(o, opts[k].name, n) == 0 && o[n] == '=')
+			*dst = o + n + 1;
+		else
+			continue;
+		c->directory = true;
+		return true;
+	}
+	if (strcmp(o, "--starttls") == 0)
+		c->dir_opts.starttls = true;
+	else if (strcmp(o, "--sasl-external") == 0)
+		c->dir_opts.bind = IPP_DIR_BIND_EXTERNAL;
+	else if (strcmp(o, "--domain") == 0)
+		;
+	else
+		return false;
+	c->directory = true;
+	return true;
 }
 
 /* Global options; returns the index of the command, or -1 with an exit code in *rc. */
@@ -71,6 +123,12 @@ options(struct ipp_cli *c, int argc, char **argv, int *rc, struct ipp_err *e)
 			c->socket_path = o + 15;
 		else if (strcmp(o, "--json") == 0)
 			c->json = true;
+		else if (strcmp(o, "--config") == 0 && i + 1 < argc)
+			c->config_path = argv[++i], c->config_given = true;
+		else if (strncmp(o, "--config=", 9) == 0)
+			c->config_path = o + 9, c->config_given = true;
+		else if (dir_option(c, argc, argv, &i))
+			;
 		else if (strcmp(o, "--empty") == 0)
 			c->empty = true;
 		else if (strcmp(o, "--show-secrets") == 0)
@@ -87,7 +145,10 @@ options(struct ipp_cli *c, int argc, char **argv, int *rc, struct ipp_err *e)
 			char shown[IPP_LEX_SHOWLEN];
 
 			ipp_errf(e, IPP_E_INVAL, "option '%s' is unknown or lacks its value "
-			    "(--store PATH, --agent-socket PATH, --json, --show-secrets, --empty, --help)",
+			    "(--store PATH, --agent-socket PATH, --json, --show-secrets, --empty, --domain, "
+			    "--config FILE, --ldap-uri URI, --ldap-base DN, --bind-dn DN, "
+			    "--bind-password-file FILE, --ldap-ca-file FILE, --starttls, "
+			    "--sasl-external, --help)",
 			    ipp_lex_show(o, strlen(o), shown));
 			*rc = IPP_EXIT_USAGE;
 			return -1;
@@ -144,6 +205,8 @@ main(int argc, char **argv)
 	c.store_path = env != NULL && *env != '\0' ? env : DEFAULT_STORE;
 	env = getenv("IPSECPOL_AGENT_SOCKET");
 	c.socket_path = env != NULL && *env != '\0' ? env : CTL_SOCKET_DEFAULT;
+	env = getenv("IPSECPOL_CONFIG");
+	c.config_path = env != NULL && *env != '\0' ? env : DEFAULT_CONFIG;
 	if ((i = options(&c, argc, argv, &rc, &e)) == -1)
 		goto out;
 	if (i == argc) {
@@ -160,5 +223,6 @@ out:
 		fprintf(stderr, "ipsecpol: warning: %s\n", c.note);
 	if (rc != IPP_EXIT_OK)
 		fprintf(stderr, "ipsecpol: %s\n", e.msg[0] ? e.msg : "failed");
+	free(c.domain);
 	return rc;
 }

@@ -30,3 +30,5 @@ cli/bash-completion/ipsecpol: cli/ipsecpol$(EXEEXT)
 	$(AM_V_GEN)$(MKDIR_P) cli/bash-completion && \
 	    cli/ipsecpol$(EXEEXT) complete-bash > $@.tmp && mv $@.tmp $@
 CLEANFILES += cli/bash-completion/ipsecpol
+# Directory assignments (OUs, hosts) and where a host gets its policy.
+cli_libippcli_la_SOURCES += cli/st_assign.c

@@ -251,18 +251,51 @@ out:
 }
 
 static int
+store_touch(struct ipp_cli *c, void *arg, struct ipp_err *e)
+{
+	(void)c;
+	(void)arg;
+	(void)e;
+	return IPP_EXIT_OK;
+}
+
+/*
+ * location=domain switches this run to the directory store: the commands after it in an
+ * import script, or, alone, a check that the directory answers (its container is made,
+ * with the examples, as a first write makes a local store).  An import that already works
+ * on the local store cannot switch: that would split one transaction across two stores.
+ */
+static int
 set_store(struct ipp_cli *c, const struct ipp_nargs *a, struct ipp_err *e)
 {
 	const struct ipp_nargs_val *v = ipp_nargs_get(a, S_LOCATION);
+	int rc;
 
-	if (v->choice == 0) {
+	if (v->choice == 2) {
+		ipp_errf(e, IPP_E_UNSUPP, "set store location=persistent: the persistent store "
+		    "is not available yet");
+		return IPP_EXIT_UNSUPP;
+	}
+	if (v->choice == 0 && c->directory && c->st != NULL) {
+		ipp_errf(e, IPP_E_INVAL, "set store location=local: this run works on %s; run "
+		    "ipsecpol without --domain or --ldap-* for the local store", ipp_cli_where(c));
+		return IPP_EXIT_USAGE;
+	}
+	if (v->choice == 0)
+		c->directory = false;
+	else if ((rc = ipp_cli_use_directory(c, ipp_st_str(a, S_DOMAIN), e)) != IPP_EXIT_OK)
+		return rc;
+	if ((rc = ipp_cli_write(c, store_touch, NULL, e)) != IPP_EXIT_OK)
+		return rc;
+	if (c->batch)
+		return IPP_EXIT_OK;
+	if (v->choice == 0)
 		ipp_cli_note(c, "the local store %s is used (select another file with --store "
 		    "or IPSECPOL_STORE)", c->store_path);
-		return IPP_EXIT_OK;
-	}
-	ipp_errf(e, IPP_E_UNSUPP, "set store location=%s: the %s store is not available yet",
-	    locations[v->choice], v->choice == 1 ? "directory" : "persistent");
-	return IPP_EXIT_UNSUPP;
+	else
+		ipp_cli_note(c, "the directory answers; each ipsecpol run selects it with "
+		    "--domain (settings from --config) or the --ldap-* options");
+	return IPP_EXIT_OK;
 }
 
 static const struct ipp_stcmd cmds[] = {
@@ -274,8 +307,8 @@ static const struct ipp_stcmd cmds[] = {
 	    "delete a policy and its rules (name=all: every policy)" },
 	{ "set", "defaultrule", defrule_tags, IPP_NELEM(defrule_tags), IPP_STCMD_WRITE,
 	    set_defaultrule, "change a policy's default response rule" },
-	{ "set", "store", store_tags, IPP_NELEM(store_tags), IPP_STCMD_WRITE, set_store,
-	    "use the local store (created with the examples if missing)" },
+	{ "set", "store", store_tags, IPP_NELEM(store_tags), IPP_STCMD_NOSTORE, set_store,
+	    "use the local store or the directory (location=domain)" },
 	{ "delete", "all", NULL, 0, IPP_STCMD_WRITE, delete_all,
 	    "delete every policy, filter list and filter action" },
 };

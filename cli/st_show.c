@@ -432,14 +432,19 @@ show_store(struct ipp_cli *c, const struct ipp_nargs *a, struct ipp_err *e)
 	if (ipp_store_assigned(c->st, &assigned, e) == -1)
 		return ipp_cli_exit(e);
 	if (!c->json) {
-		fprintf(c->out, "Store: local (%s)\nAssigned policy: %s\n", c->store_path,
-		    assigned != NULL ? assigned : "none");
+		if (c->directory)
+			fprintf(c->out, "Store: domain (%s)\nAssigned policy: %s\n",
+			    ipp_store_where(c->st), assigned != NULL ? assigned : "none");
+		else
+			fprintf(c->out, "Store: local (%s)\nAssigned policy: %s\n", c->store_path,
+			    assigned != NULL ? assigned : "none");
 		free(assigned);
 		return IPP_EXIT_OK;
 	}
 	doc = doc_new();
 	if (doc != NULL && json_object_set_new(doc, "store", json_pack("{s:s, s:s, s:o}",
-	    "location", "local", "path", c->store_path, "assigned", assigned != NULL ?
+	    "location", c->directory ? "domain" : "local", "path", c->directory ?
+	    ipp_store_where(c->st) : c->store_path, "assigned", assigned != NULL ?
 	    json_string(assigned) : json_null())) == -1) {
 		json_decref(doc);
 		doc = NULL;

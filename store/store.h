@@ -33,6 +33,33 @@ struct ipp_store_opts {
  * has a newer schema is refused and left untouched (IPP_E_STORE).  New files are 0600. */
 int ipp_store_open_local(struct ipp_store **out, const char *path,
     const struct ipp_store_opts *opts, struct ipp_err *e);
+/* The LDAP directory (store/ldap.c, schema in ipsecpol-schema(5)).  TLS certificates are
+ * verified unless tls_noverify; timeouts of 0 mean 10 s.  The bind password is read from
+ * its file (one trailing newline ignored) and wiped once the bind is done. */
+enum ipp_dir_bind {
+	IPP_DIR_BIND_NONE = 0,		/* anonymous */
+	IPP_DIR_BIND_SIMPLE,		/* bind_dn + bind_password_file */
+	IPP_DIR_BIND_EXTERNAL,		/* SASL EXTERNAL: ldapi:// peer or TLS client cert */
+};
+
+struct ipp_dir_config {
+	const char *uri;		/* ldap://, ldaps:// or ldapi:// */
+	const char *base;		/* the policy objects are under cn=IP Security,<base> */
+	enum ipp_dir_bind bind;
+	const char *bind_dn;
+	const char *bind_password_file;
+	bool starttls;			/* ldap:// only: StartTLS, and fail without it */
+	const char *ca_file;		/* NULL: the system's CA store */
+	const char *cert_file;		/* TLS client certificate (EXTERNAL over TLS) */
+	const char *key_file;
+	bool tls_noverify;		/* for tests only: do not verify the server */
+	int net_timeout_s;		/* connecting, TLS handshake */
+	int op_timeout_s;		/* each operation */
+};
+
+/* Connects and binds.  With IPP_STORE_CREATE a missing policy container is made. */
+int ipp_store_open_directory(struct ipp_store **out, const struct ipp_dir_config *cfg,
+    const struct ipp_store_opts *opts, struct ipp_err *e);
 void ipp_store_close(struct ipp_store *st);
 enum ipp_store_kind ipp_store_kind(const struct ipp_store *st);
 /* Human description of where the store is ("local store /var/lib/...", "directory ..."). */

@@ -45,7 +45,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: applybench CONF [agent] (%s)\n", argc >= 2 ? e.msg : "");
 		return 2;
 	}
-	agent_source_select(&c, &r);
+	agent_source_select(&c, AGENT_KIND_NONE, &r);
 	if (r.outcome != AGENT_SOURCE_FOUND) {
 		fprintf(stderr, "applybench: %s\n", r.reason);
 		return 1;

@@ -144,6 +144,9 @@ status(const char *sock, struct ipp_err *e)
 	    s.last_apply, s.ninstalled, s.ndynamic, s.nl_total, s.nl_last, s.applies,
 	    s.last_add, s.last_update, s.last_delete, s.ike_pid, s.ike_restarts,
 	    s.apply_usec);
+	printf("source_kind=%s\npolicy_dn=%s\nlast_fetch=%" PRIu64 "\nlast_change=%" PRIu64 "\n",
+	    s.source_kind ? s.source_kind : "", s.policy_dn ? s.policy_dn : "", s.last_fetch,
+	    s.last_change);
 	ctl_status_clear(&s);
 	return 0;
 }

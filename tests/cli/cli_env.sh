@@ -8,7 +8,8 @@ tap_cleanup "rm -rf '$T'"
 # Tests never touch the configured store or a running agent.
 IPSECPOL_STORE=$T/store.db
 IPSECPOL_AGENT_SOCKET=$T/no-agent.sock
-export IPSECPOL_STORE IPSECPOL_AGENT_SOCKET
+IPSECPOL_CONFIG=$T/no-ipsecpold.conf
+export IPSECPOL_STORE IPSECPOL_AGENT_SOCKET IPSECPOL_CONFIG
 unset IPSECPOL_TEST
 ipp() { "$IPSECPOL" "$@"; }
 # dump DB: every table and row of a store, to compare before and after a command.

@@ -135,9 +135,9 @@ jcheck "2.9: Tun: one-way subnet filters" \
 
 # ---- remote computers and the directory ----
 expect_rc 3 "\\\\computer as the first argument is not supported" ipp '\\127.0.0.1' -u
-expect_rc 3 "-w DS is not available yet" ipp -w DS -p X -r R -f '0+*'
-expect_rc 3 "-w DS:domain is not available yet" ipp -w DS:example.org -p X -y
+expect_rc 2 "-w DS without a configured directory is an error" ipp -w DS -p X -r R -f '0+*'
+expect_rc 2 "-w DS:domain without a configured directory is an error" ipp -w DS:example.org -p X -y
 out=$(ipp -w DS:example.org -p X -y 2>&1)
-case $out in *"directory store is not available yet"*) tap_ok "-w DS says why";;
+case $out in *"no directory is configured"*) tap_ok "-w DS says why";;
 *) tap_fail "-w DS message"; tap_diag "$out";; esac
 tap_done

@@ -118,9 +118,9 @@ jcheck "the store is empty" '.policies == null and .filterlists == null and .fil
 
 # ---- set store ----
 expect_rc 0 "set store location=local" $S set store location=local
-expect_rc 3 "set store location=domain is not available yet" $S set store location=domain
+expect_rc 2 "set store location=domain without a configured directory is an error" $S set store location=domain
 out=$(ipp static set store location=domain 2>&1)
-case $out in *"directory store is not available yet"*) tap_ok "set store domain says why";; *) tap_fail "set store message"; tap_diag "$out";; esac
+case $out in *"no directory is configured"*) tap_ok "set store domain says why";; *) tap_fail "set store message"; tap_diag "$out";; esac
 expect_rc 3 "show gpoassignedpolicy needs the directory" $S show gpoassignedpolicy
 expect_rc 4 "status: the agent is not running" ipp status
 tap_done
