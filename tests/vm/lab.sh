@@ -6,6 +6,9 @@
 # they skip on the host).  Skips only when qemu or a Debian kernel is missing.
 #   IPPVM_TESTS="path/to/one.sh ..."   run only these in-VM tests
 #   IPPVM_XFRM=iproute2                install with ip xfrm instead of xfrmtool
+#   IPPVM_SET=kernel      only the kernel tests (not the IKE interop group, ike-*.sh):
+#                         tools/test runs the whole lab once, in the plain build, and this
+#                         shorter set again in distcheck, to prove the tarball's lab works
 #   IPPVM_TIMEOUT=SECS, IPPVM_LANES=N  hard timeout (default 600), parallel lanes (2)
 . "$top_srcdir/tests/lib/tap.sh"
 
@@ -24,6 +27,7 @@ vm_host_tier="$top_srcdir/tests/xfrm/states.sh"
 tests=${IPPVM_TESTS:-}
 if [ -z "$tests" ]; then
 	tests=$(ls "$vm"/guest/*.sh)
+	[ "${IPPVM_SET:-all}" = kernel ] && tests=$(ls "$vm"/guest/*.sh | grep -v '/ike-[^/]*$')
 	for t in $vm_host_tier; do
 		[ -f "$t" ] && tests="$tests $t"
 	done
