@@ -131,7 +131,7 @@ select_cache(const struct agent_conf *c, struct agent_source_result *r, char *no
 	snprintf(r->policy_dn, sizeof(r->policy_dn), "%s", m.policy_dn);
 	snprintf(r->where, sizeof(r->where), "cache %s", c->cache);
 	fmt_time(r->fetched, when, sizeof(when));
-	snprintf(r->reason, sizeof(r->reason), "directory %.200s cannot be reached (%.300s); "
+	snprintf(r->reason, sizeof(r->reason), "directory %.200s cannot be read (%.300s); "
 	    "applying its cached copy of policy '%s' (%.300s) fetched at %s", c->ldap_uri,
 	    r->dir_error, r->tree.policy.name, m.policy_dn, when);
 	cache_meta_clear(&m);
@@ -169,11 +169,11 @@ agent_source_select(const struct agent_conf *c, enum agent_source_kind in_force,
 	snprintf(r->dir_error, sizeof(r->dir_error), "%s", why);
 	if (in_force == AGENT_KIND_DIRECTORY || in_force == AGENT_KIND_CACHE) {
 		r->outcome = AGENT_SOURCE_FAILED;
-		snprintf(r->reason, sizeof(r->reason), "directory %.200s cannot be reached: %s",
+		snprintf(r->reason, sizeof(r->reason), "directory %.200s cannot be read: %s",
 		    c->ldap_uri, why);
 		return;
 	}
-	n = snprintf(note, sizeof(note), "directory %.200s cannot be reached (%.300s) ",
+	n = snprintf(note, sizeof(note), "directory %.200s cannot be read (%.300s) ",
 	    c->ldap_uri, why);
 	if (select_cache(c, r, note + n, sizeof(note) - (size_t)n) > 0)
 		return;

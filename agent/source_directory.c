@@ -307,7 +307,12 @@ agent_source_fetch(const struct agent_conf *c, struct ipp_policy_tree *t,
 		return snprintf(why, len, "cannot fork the fetch: %s", strerror(errno)), -1;
 	}
 	if (pid == 0) {
-		close(fds[0]);
+		/* The child talks to the directory: leave it nothing of the agent's (the
+		 * netlink socket, the control sockets) but the pipe and stderr. */
+		if (dup2(fds[1], STDERR_FILENO + 1) < 0)
+			_exit(1);
+		close_range(STDERR_FILENO + 2, ~0U, 0);
+		fds[1] = STDERR_FILENO + 1;
 		/* A backstop should the agent be gone and nobody kill us. */
 		alarm(c->ldap_timeout + 5);
 		child_fetch(c, fds[1]);

@@ -22,12 +22,12 @@ t0=$(now_ms)
 ctl refresh >"$tmp/r1.out" 2>&1
 dt=$(( $(now_ms) - t0 ))
 tap_check "dead directory: refresh answers within the timeout (${dt} ms)" test "$dt" -lt 3500
-tap_check "dead directory: the refresh reports why" grep -q "cannot be reached" "$tmp/r1.out"
+tap_check "dead directory: the refresh reports why" grep -q "cannot be read" "$tmp/r1.out"
 tap_check "dead directory: logged, keeping the last applied policy" \
-	grep -q "keeping the last applied policy 'Lab Open': directory $SLAPD_URI cannot be reached" "$tmp/log"
+	grep -q "keeping the last applied policy 'Lab Open': directory $SLAPD_URI cannot be read" "$tmp/log"
 tap_check "dead directory: kernel unchanged" test "$(kpol)" = "$before"
 tap_check "dead directory: status last_error says so" \
-	sh -c "$CT $SOCK status | grep -q 'last_error=directory $SLAPD_URI cannot be reached'"
+	sh -c "$CT $SOCK status | grep -q 'last_error=directory $SLAPD_URI cannot be read'"
 
 # Hanging directory: connects, never answers.
 slapd_run || { echo "Bail out! slapd did not restart"; exit 1; }
@@ -84,7 +84,7 @@ tap_check "directory down at start: the cached policy is in the kernel" \
 	test "$(kpol)" = "$after"
 tap_check "directory down at start: status source kind cache" test "$(status source_kind)" = cache
 tap_check "directory down at start: the decision is logged" \
-	grep -q "source: cache $CACHE: directory $SLAPD_URI cannot be reached (.*); applying its cached copy of policy 'Lab Open' ($DN_LABOPEN) fetched at 20" "$tmp/log"
+	grep -q "source: cache $CACHE: directory $SLAPD_URI cannot be read (.*); applying its cached copy of policy 'Lab Open' ($DN_LABOPEN) fetched at 20" "$tmp/log"
 tap_check "directory down at start: status shows the cache's fetch time" \
 	test "$(status last_fetch)" -gt 0
 
