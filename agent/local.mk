@@ -47,8 +47,6 @@ AGENT_CPPFLAGS += $(LDAP_CFLAGS) $(CRYPTO_CFLAGS)
 agent_libippagent_la_LIBADD += $(LDAP_LIBS) $(CRYPTO_LIBS)
 agent_libippagent_la_SOURCES += agent/source_directory.c
 # libssl for the TLS diagnosis of a refused ldaps:// server (agent/source_directory.c).
-# configure.ac checks only libcrypto; until it checks libssl too (same Debian package,
-# libssl-dev), link it by name.
-agent_libippagent_la_LIBADD += -lssl
+agent_libippagent_la_LIBADD += $(SSL_LIBS)
 # The configuration reader is shared with the CLI (--config): it lives in libippctl.
 agent_libippctl_la_LIBADD += $(LDAP_LIBS)
