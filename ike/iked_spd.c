@@ -1,10 +1,14 @@
 /*
  * iked_spd: which rule a responder applies, read from the kernel's SPD.  The agent's
  * negotiate policies carry their rule's reqid in their templates, so the rule for a pair of
- * Quick Mode IDs is the plan rule of the most specific (lowest priority value) policy whose
- * selector contains the flow: an `out` policy for local -> remote, or an `in`/`fwd` policy
- * for remote -> local (one-way inbound filters have only those).  Policies without a plan
- * reqid (exemptions, permit, block, other software) are not rules to negotiate by.
+ * Quick Mode IDs is the plan rule of the most specific (lowest priority value) `out` policy
+ * whose selector contains local -> remote; only when no `out` policy does, of the most
+ * specific `in`/`fwd` policy for remote -> local (one-way inbound filters have only those).
+ * The `out` policy comes first because the outbound SA carries the chosen rule's reqid and
+ * only that policy's template looks for it: a Windows tunnel is two one-way rules whose
+ * `out` and `in` policies rank alike, and taking the inbound rule's reqid left the outbound
+ * SA unused (the kernel asked for another).  Policies without a plan reqid (exemptions,
+ * permit, block, other software) are not rules to negotiate by.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -77,8 +81,8 @@ spd_rule(const struct iked *d, const struct xfrm_policy *p)
 struct spd_ids {
 	struct iked			*d;
 	const struct ike_ts		*local, *remote;
-	const struct ipp_ike_rule	*best;
-	uint32_t			prio;
+	const struct ipp_ike_rule	*best[2];	/* [0] out, [1] in/fwd */
+	uint32_t			prio[2];
 };
 
 static int
@@ -86,17 +90,18 @@ spd_ids_one(const struct xfrm_policy *p, void *arg)
 {
 	struct spd_ids *x = arg;
 	const struct ipp_ike_rule *r;
+	int k = p->dir == XFRM_POLICY_OUT ? 0 : 1;
 	bool hit;
 
 	if ((r = spd_rule(x->d, p)) == NULL)
 		return 0;
-	if (p->dir == XFRM_POLICY_OUT)
+	if (k == 0)
 		hit = iked_sel_contains(&p->sel, x->local, x->remote);
 	else
 		hit = iked_sel_contains(&p->sel, x->remote, x->local);
-	if (hit && (x->best == NULL || p->priority < x->prio)) {
-		x->best = r;
-		x->prio = p->priority;
+	if (hit && (x->best[k] == NULL || p->priority < x->prio[k])) {
+		x->best[k] = r;
+		x->prio[k] = p->priority;
 	}
 	return 0;
 }
@@ -114,7 +119,7 @@ iked_rule_for_ids(void *arg, const struct sockaddr *local, const struct sockaddr
 		log_err("cannot read the kernel's policies to choose a rule: %s", strerror(-rc));
 		return NULL;
 	}
-	return x.best;
+	return x.best[0] != NULL ? x.best[0] : x.best[1];
 }
 
 /* ---- authentication methods by peer address ---- */

@@ -421,6 +421,31 @@ START_TEST(test_reqid_inbound)
 }
 END_TEST
 
+/*
+ * A responder of a Windows tunnel (two one-way rules whose policies rank alike) takes the
+ * rule whose out policy sends its side's traffic: the outbound SA carries that rule's reqid,
+ * and only the out policy's template looks for it.  The in/fwd policies of the other rule,
+ * added later, come first in the kernel's dump.
+ */
+START_TEST(test_rule_for_ids_tunnel)
+{
+	struct sockaddr_in l = sa4("198.51.100.1", 500), r = sa4("198.51.100.2", 500);
+	struct ike_ts lnet = ts("10.11.0.0", 16, 0, 0), rnet = ts("10.12.0.0", 16, 0, 0);
+	struct ike_ts lhost = ts("10.11.0.5", 32, 0, 0);
+	const struct ipp_ike_rule *x;
+
+	x = iked_rule_for_ids(&d, (struct sockaddr *)&l, (struct sockaddr *)&r, &lnet, &rnet);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_str_eq(x->name, "to-B");
+	x = iked_rule_for_ids(&d, (struct sockaddr *)&l, (struct sockaddr *)&r, &lhost, &rnet);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_str_eq(x->name, "to-B");
+	/* Reversed IDs: no policy of the pair takes them. */
+	x = iked_rule_for_ids(&d, (struct sockaddr *)&l, (struct sockaddr *)&r, &rnet, &lnet);
+	ck_assert_ptr_null(x);
+}
+END_TEST
+
 static Suite *
 spd_suite(void)
 {
@@ -441,6 +466,7 @@ spd_suite(void)
 	tcase_add_test(k, test_default_policies);
 	tcase_add_test(k, test_install);
 	tcase_add_test(k, test_reqid_inbound);
+	tcase_add_test(k, test_rule_for_ids_tunnel);
 	suite_add_tcase(s, k);
 	return s;
 }
