@@ -3,7 +3,7 @@
 # a real slapd started in that namespace (tests/ldap/agent-lib.sh).
 LDAP_AGENT_TESTS = tests/ldap/agent-directory.sh tests/ldap/agent-outage.sh \
 	tests/ldap/agent-cache.sh tests/ldap/agent-tls.sh \
-	tests/ldap/agent-cli.sh
+	tests/ldap/agent-cli.sh tests/ldap/agent-replication.sh
 TESTS += $(LDAP_AGENT_TESTS)
 EXTRA_DIST += $(LDAP_AGENT_TESTS) tests/ldap/agent-lib.sh
 

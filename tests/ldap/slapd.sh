@@ -265,3 +265,114 @@ slapd_dump() {
 }
 
 slapd_searches() { grep -c ' SRCH base=' "$SLAPD_LOG"; }
+
+# Replication (syncrepl).  The server above is the provider; a second slapd replicates it.
+#
+#   slapd_provider_enable   loads syncprov into the running server and puts the overlay
+#                           on its database (cn=config over ldapi://, SASL EXTERNAL).
+#   slapd_consumer_start    builds and starts the consumer: the same schemas and ACLs, an
+#                           mdb database of its own that replicates $SLAPD_BASE from
+#                           $SLAPD_URI (refreshAndPersist, bound as the provider's root DN)
+#                           and refers writes to the provider (olcUpdateRef).  Its root DN
+#                           has no password: no client can write there.
+#   slapd_consumer_synced   true when the consumer's contextCSN equals the provider's.
+#   slapd_consumer_stop     SIGTERM, waits.
+# Variables: SLAPD_CONSUMER_URI, SLAPD_CONSUMER_DIR, SLAPD_CONSUMER_LOG, SLAPD_CONSUMER_PID.
+# The consumer lives under $SLAPD_DIR; it is stopped and removed on exit like the provider.
+SLAPD_CONSUMER_DIR=$SLAPD_DIR/consumer
+SLAPD_CONSUMER_LOG=$SLAPD_CONSUMER_DIR/slapd.log
+SLAPD_CONSUMER_PID=
+
+slapd_provider_enable() {
+	cat >"$SLAPD_DIR/syncprov.ldif" <<EOS
+dn: cn=module{0},cn=config
+changetype: modify
+add: olcModuleLoad
+olcModuleLoad: syncprov
+
+dn: olcOverlay=syncprov,olcDatabase={1}mdb,cn=config
+changetype: add
+objectClass: olcOverlayConfig
+objectClass: olcSyncProvConfig
+olcOverlay: syncprov
+EOS
+	ldapmodify -Q -Y EXTERNAL -H "$SLAPD_LDAPI_URI" -f "$SLAPD_DIR/syncprov.ldif" \
+	    >"$SLAPD_DIR/syncprov.out" 2>&1 ||
+		{ tap_diag "cannot enable syncprov:" "$(cat "$SLAPD_DIR/syncprov.out")"; return 1; }
+}
+
+# The provider's configuration with the consumer's paths, a root DN without password, and
+# the syncrepl settings.  It holds the provider's root password: written 0600.
+slapd_consumer_ldif() {
+	_save_dir=$SLAPD_DIR _save_tls=$SLAPD_TLS
+	SLAPD_DIR=$SLAPD_CONSUMER_DIR SLAPD_TLS=
+	slapd_config_ldif | sed -e '/^olcRootPW:/d' \
+	    -e "s|^olcRootDN: $SLAPD_ROOTDN\$|olcRootDN: cn=replica,$SLAPD_BASE|"
+	SLAPD_DIR=$_save_dir SLAPD_TLS=$_save_tls
+	cat <<EOS
+olcSyncrepl: rid=001 provider=$SLAPD_URI bindmethod=simple binddn="$SLAPD_ROOTDN"
+  credentials="$(cat "$SLAPD_ROOTPW_FILE")" searchbase="$SLAPD_BASE"
+  type=refreshAndPersist retry="1 +" timeout=3 network-timeout=3
+olcUpdateRef: $SLAPD_URI
+EOS
+}
+
+slapd_consumer_ping() {
+	ldapsearch -x -H "$SLAPD_CONSUMER_URI" -o nettimeout=1 -l 1 -b "" -s base \
+	    "(objectClass=*)" namingContexts >/dev/null 2>&1
+}
+
+slapd_consumer_run() {	# as slapd_run, for the consumer
+	"$SLAPD_BIN" -F "$SLAPD_CONSUMER_DIR/slapd.d" -h "$SLAPD_CONSUMER_URI/" -d stats \
+	    >> "$SLAPD_CONSUMER_LOG" 2>&1 &
+	SLAPD_CONSUMER_PID=$!
+	_deadline=$(( $(date +%s) + 10 ))
+	while [ "$(date +%s)" -lt "$_deadline" ]; do
+		slapd_consumer_ping && return 0
+		kill -0 "$SLAPD_CONSUMER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$SLAPD_CONSUMER_PID" 2>/dev/null; wait "$SLAPD_CONSUMER_PID" 2>/dev/null
+	SLAPD_CONSUMER_PID=
+	return 1
+}
+
+slapd_consumer_start() {
+	mkdir -p "$SLAPD_CONSUMER_DIR/slapd.d" "$SLAPD_CONSUMER_DIR/db" || return 1
+	chmod 700 "$SLAPD_CONSUMER_DIR"
+	(umask 077; slapd_consumer_ldif > "$SLAPD_CONSUMER_DIR/config.ldif")
+	/usr/sbin/slapadd -F "$SLAPD_CONSUMER_DIR/slapd.d" -n0 \
+	    -l "$SLAPD_CONSUMER_DIR/config.ldif" > "$SLAPD_CONSUMER_DIR/slapadd.log" 2>&1 ||
+		{ tap_diag "slapadd (consumer) failed:" \
+		    "$(cat "$SLAPD_CONSUMER_DIR/slapadd.log")"; return 1; }
+	tap_cleanup "slapd_consumer_stop"
+	for _try in 1 2 3 4 5; do
+		SLAPD_CONSUMER_URI="ldap://127.0.0.1:$(slapd_free_port)"
+		slapd_consumer_run && return 0
+	done
+	tap_diag "the consumer slapd did not start:" "$(tail -20 "$SLAPD_CONSUMER_LOG")"
+	return 1
+}
+
+slapd_consumer_stop() {
+	[ -n "$SLAPD_CONSUMER_PID" ] || return 0
+	kill -TERM "$SLAPD_CONSUMER_PID" 2>/dev/null
+	for _i in $(seq 100); do
+		kill -0 "$SLAPD_CONSUMER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$SLAPD_CONSUMER_PID" 2>/dev/null
+	wait "$SLAPD_CONSUMER_PID" 2>/dev/null
+	SLAPD_CONSUMER_PID=
+}
+
+slapd_context_csn() {	# URI: the contextCSN values of the base entry, sorted (anonymous)
+	ldapsearch -x -LLL -o ldif-wrap=no -H "$1" -b "$SLAPD_BASE" -s base \
+	    "(objectClass=*)" contextCSN |
+	sed -n 's/^contextCSN: //p' | LC_ALL=C sort
+}
+
+slapd_consumer_synced() {
+	_p=$(slapd_context_csn "$SLAPD_URI") && [ -n "$_p" ] &&
+	[ "$_p" = "$(slapd_context_csn "$SLAPD_CONSUMER_URI")" ]
+}
