@@ -243,9 +243,12 @@ cache_parse(const char *buf, size_t len, struct cache_meta *m, struct ipp_policy
 
 /* ------------------------------------------------------------------ files */
 
-static int
-write_all(int fd, const char *p, size_t len)
+int
+cache_buf_write(int fd, const struct cache_buf *b)
 {
+	const char *p = b->p;
+	size_t len = b->len;
+
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 
@@ -316,7 +319,7 @@ cache_write(const char *path, const struct cache_meta *m, const struct ipp_polic
 		    strerror(errno));
 		goto done;
 	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, b.p, b.len) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, 0600) < 0 || cache_buf_write(fd, &b) < 0 || fsync(fd) < 0) {
 		ipp_errf(e, IPP_E_STORE, "cache %s: writing %s: %s", path, tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);

@@ -28,6 +28,8 @@ struct cache_buf {
 };
 
 void	cache_buf_free(struct cache_buf *b);
+/* Writes all of b to fd, resuming after EINTR and short writes; 0 or -1 with errno. */
+int	cache_buf_write(int fd, const struct cache_buf *b);
 void	cache_buf_add(struct cache_buf *b, const void *p, size_t len);
 void	cache_buf_printf(struct cache_buf *b, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -141,22 +141,6 @@ dir_fetch(const struct agent_conf *c, const char *host, struct ipp_policy_tree *
 	return rc;
 }
 
-static int
-child_write(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* "none" or "error" and a quoted message. */
 static void
 child_reply(int fd, const char *what, const char *msg)
@@ -167,7 +151,7 @@ child_reply(int fd, const char *what, const char *msg)
 	cache_buf_quote(&b, msg);
 	cache_buf_add(&b, "\n", 1);
 	if (!b.oom)
-		child_write(fd, b.p, b.len);
+		cache_buf_write(fd, &b);
 	cache_buf_free(&b);
 }
 
@@ -181,7 +165,7 @@ child_found(int fd, const struct cache_meta *m, const struct ipp_policy_tree *t)
 	if (b.oom)
 		child_reply(fd, "error", "out of memory formatting the fetched policy");
 	else
-		child_write(fd, b.p, b.len);
+		cache_buf_write(fd, &b);
 	cache_buf_free(&b);
 }
 
