@@ -455,24 +455,36 @@ established(struct ike_engine *e, struct ike_sa *sa, bool ic)
 	}
 }
 
+/*
+ * Decrypts Main Mode message msgno (5 or 6).  One that does not decrypt is dropped without a
+ * state change: a forger cannot end the exchange; a wrong preshared key ends it by the
+ * peer's timeout and ours, logged once.
+ */
+static int
+auth_decrypt(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in, int msgno)
+{
+	char a[IKE_ADDR_STRLEN];
+
+	if ((in->m.hdr.flags & ISAKMP_FLAG_E) && v1_decrypt(e, sa, in, sa->iv) == 0)
+		return 0;
+	e->st.malformed++;
+	if (!sa->logged_decrypt) {
+		sa->logged_decrypt = true;
+		e->st.auth_failed++;
+		ike_log(e, LOG_ERR, "Main Mode with %s: authentication failed: "
+		    "message %d does not decrypt (do the preshared keys differ?)",
+		    ike_addr_str(&sa->remote, a, sizeof(a)), msgno);
+	}
+	return -1;
+}
+
 static void
 i_got_auth(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 {
 	bool ic;
 
-	if (!(in->m.hdr.flags & ISAKMP_FLAG_E) || v1_decrypt(e, sa, in, sa->iv) != 0) {
-		e->st.malformed++;
-		if (!sa->logged_decrypt) {
-			char a[IKE_ADDR_STRLEN];
-
-			sa->logged_decrypt = true;
-			e->st.auth_failed++;
-			ike_log(e, LOG_ERR, "Main Mode with %s: authentication failed: "
-			    "message 6 does not decrypt (do the preshared keys differ?)",
-			    ike_addr_str(&sa->remote, a, sizeof(a)));
-		}
+	if (auth_decrypt(e, sa, in, 6) != 0)
 		return;
-	}
 	if (check_auth(e, sa, in, &ic) != 0) {
 		v1_sa_fail(e, sa, "the responder did not authenticate");
 		return;
@@ -682,21 +694,8 @@ r_got_auth(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 {
 	bool ic;
 
-	if (!(in->m.hdr.flags & ISAKMP_FLAG_E) || v1_decrypt(e, sa, in, sa->iv) != 0) {
-		/* Dropped without a state change: a forger cannot end the exchange; a wrong
-		 * preshared key ends it by the initiator's timeout and ours. */
-		e->st.malformed++;
-		if (!sa->logged_decrypt) {
-			char a[IKE_ADDR_STRLEN];
-
-			sa->logged_decrypt = true;
-			e->st.auth_failed++;
-			ike_log(e, LOG_ERR, "Main Mode with %s: authentication failed: "
-			    "message 5 does not decrypt (do the preshared keys differ?)",
-			    ike_addr_str(&sa->remote, a, sizeof(a)));
-		}
+	if (auth_decrypt(e, sa, in, 5) != 0)
 		return;
-	}
 	if (check_auth(e, sa, in, &ic) != 0) {
 		v1_info_notify(e, sa, ISAKMP_PROTO_ISAKMP, ISAKMP_N_AUTHENTICATION_FAILED, NULL,
 		    0, NULL, 0);
