@@ -175,18 +175,25 @@ lds_filterlist_update(struct ipp_store *st, const char *key, const struct ipp_fi
 	return rc;
 }
 
-int
-lds_filterlist_delete(struct ipp_store *st, const char *key, struct ipp_err *e)
+/* Deletes the object of kind named by key (the front checked that nothing uses it). */
+static int
+delete_key(struct ipp_store *st, enum lds_class kind, const char *key, struct ipp_err *e)
 {
 	struct ldstore *s = lds_of(st);
 	struct lds_entry en;
 	int rc;
 
-	if (lds_find(s, LDS_FILTERLIST, key, &en, e) == -1)
+	if (lds_find(s, kind, key, &en, e) == -1)
 		return -1;
 	rc = lds_delete(s, &en, e);
 	lds_entry_free(&en);
 	return rc;
+}
+
+int
+lds_filterlist_delete(struct ipp_store *st, const char *key, struct ipp_err *e)
+{
+	return delete_key(st, LDS_FILTERLIST, key, e);
 }
 
 /* The filters of the list entry as stored (order prefixes stripped), checked. */
@@ -361,15 +368,7 @@ lds_filteraction_update(struct ipp_store *st, const char *key,
 int
 lds_filteraction_delete(struct ipp_store *st, const char *key, struct ipp_err *e)
 {
-	struct ldstore *s = lds_of(st);
-	struct lds_entry en;
-	int rc;
-
-	if (lds_find(s, LDS_FILTERACTION, key, &en, e) == -1)
-		return -1;
-	rc = lds_delete(s, &en, e);
-	lds_entry_free(&en);
-	return rc;
+	return delete_key(st, LDS_FILTERACTION, key, e);
 }
 
 /* ---- rules ---- */
