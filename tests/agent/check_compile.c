@@ -20,24 +20,6 @@
 
 /* ---- the Windows examples, from a freshly seeded local store ---- */
 
-static void
-load_example(const char *name, struct ipp_policy_tree *t)
-{
-	char dir[] = "/tmp/ipp-compile-XXXXXX", path[64];
-	struct ipp_store_opts opts = { .flags = IPP_STORE_CREATE };
-	struct ipp_store *st = NULL;
-	struct ipp_err e = { 0 };
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/local.db", dir);
-	ck_assert_msg(ipp_store_open_local(&st, path, &opts, &e) == 0, "open: %s", e.msg);
-	memset(t, 0, sizeof(*t));
-	ck_assert_msg(ipp_store_policy_get(st, name, t, &e) == 0, "get %s: %s", name, e.msg);
-	ipp_store_close(st);
-	unlink(path);
-	rmdir(dir);
-}
-
 static const char *const exempt_ike[] = {
 	"out 0.0.0.0/0:500 > 0.0.0.0/0 17 if0 allow p0",
 	"out ::/0:500 > ::/0 17 if0 allow p0",

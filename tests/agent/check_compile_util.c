@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernel-xfrm/xfrm.h"
+#include "store/store.h"
 #include "tests/agent/check_compile_util.h"
 
 static unsigned guid_seq;
@@ -291,4 +293,23 @@ n_filter_policies(const struct ipp_compiled *c)
 	for (i = 0; i < c->npolicies; i++)
 		n += c->policies[i].origin.kind == IPP_ORIGIN_FILTER;
 	return n;
+}
+
+/* One of the Windows examples, from a freshly seeded local store. */
+void
+load_example(const char *name, struct ipp_policy_tree *t)
+{
+	char dir[] = "/tmp/ipp-example-XXXXXX", path[64];
+	struct ipp_store_opts opts = { .flags = IPP_STORE_CREATE };
+	struct ipp_store *st = NULL;
+	struct ipp_err e = { 0 };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/local.db", dir);
+	ck_assert_msg(ipp_store_open_local(&st, path, &opts, &e) == 0, "open: %s", e.msg);
+	memset(t, 0, sizeof(*t));
+	ck_assert_msg(ipp_store_policy_get(st, name, t, &e) == 0, "get %s: %s", name, e.msg);
+	ipp_store_close(st);
+	unlink(path);
+	rmdir(dir);
 }

@@ -10,6 +10,8 @@
 #include "store/model.h"
 
 /* ---- building trees (every failure fails the test) ---- */
+/* Loads Windows' example policy name from a freshly seeded local store (asserts). */
+void	load_example(const char *name, struct ipp_policy_tree *t);
 void	tb_init(struct ipp_policy_tree *t, const char *policy);
 /* Adds a filter to the list name (created on first use).  Addresses in ipp_addr_parse's
  * text ("me", "any", "10.0.0.0/8", "10.0.0.1-10.0.0.9", "host.example.", "dns"). */

@@ -67,24 +67,6 @@ feed_all(struct ike_plan_rx *rx, const struct wire *w, struct ike_plan *out)
 }
 
 static void
-load_example(const char *name, struct ipp_policy_tree *t)
-{
-	char dir[] = "/tmp/ipp-ikeplan-XXXXXX", path[64];
-	struct ipp_store_opts opts = { .flags = IPP_STORE_CREATE };
-	struct ipp_store *st = NULL;
-	struct ipp_err e = { 0 };
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/local.db", dir);
-	ck_assert_msg(ipp_store_open_local(&st, path, &opts, &e) == 0, "open: %s", e.msg);
-	memset(t, 0, sizeof(*t));
-	ck_assert_msg(ipp_store_policy_get(st, name, t, &e) == 0, "get %s: %s", name, e.msg);
-	ipp_store_close(st);
-	unlink(path);
-	rmdir(dir);
-}
-
-static void
 auth_eq(const struct ipp_auth *a, const struct ipp_auth *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
