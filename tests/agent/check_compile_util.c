@@ -100,7 +100,7 @@ offer(const char *kind)
 
 void
 tb_action(struct ipp_policy_tree *t, const char *name, enum ipp_action a, bool inpass,
-    bool soft, ...)
+    int soft, ...)	/* int: the last named parameter before ... must not be promoted */
 {
 	struct ipp_filteraction fa;
 	struct ipp_qm_offer o;

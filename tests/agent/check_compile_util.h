@@ -19,7 +19,7 @@ void	tb_filter(struct ipp_policy_tree *t, const char *list, const char *src, con
 	    unsigned proto, unsigned sport, unsigned dport, bool mirrored);
 /* An action; for NEGOTIATE, offers as "esp", "ah", "ahesp" (NULL-terminated list). */
 void	tb_action(struct ipp_policy_tree *t, const char *name, enum ipp_action a, bool inpass,
-	    bool soft, ...);
+	    int soft, ...);
 /* A rule; tunnel NULL for transport.  Returns the rule to adjust (conntype, active, auth). */
 struct ipp_rule *tb_rule(struct ipp_policy_tree *t, const char *name, const char *list,
 	    const char *action, const char *tunnel);
