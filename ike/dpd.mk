@@ -1,0 +1,1 @@
+# ike/dpd.mk: issue #8 (dpd).  Included by the top-level Makefile.am.

@@ -1,0 +1,1 @@
+# ike/life.mk: issue #8 (life).  Included by the top-level Makefile.am.

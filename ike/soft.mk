@@ -1,0 +1,1 @@
+# ike/soft.mk: issue #8 (soft).  Included by the top-level Makefile.am.

@@ -1,0 +1,1 @@
+# tests/ike/dpd.mk: issue #8 (dpd) tests.  Included by the top-level Makefile.am.

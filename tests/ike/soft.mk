@@ -1,0 +1,1 @@
+# tests/ike/soft.mk: issue #8 (soft) tests.  Included by the top-level Makefile.am.
