@@ -971,7 +971,7 @@ static const char usage_text[] =
 "  spd-get   spd-set --v4 LBITS:RBITS --v6 LBITS:RBITS\n"
 "  batch   (one policy-/state- add|update|del per line of standard input)\n";
 
-static void
+static void __attribute__((noreturn))
 usage(void)
 {
 	fputs(usage_text, stderr);
