@@ -83,8 +83,9 @@ void
 ike_engine_set_plan(struct ike_engine *e, const struct ike_plan *p)
 {
 	/* Exchanges keep copies of what they chose (offers, secrets, rule names and
-	 * reqids), never pointers into the plan, so nothing else changes here. */
+	 * reqids), never pointers into the plan; only dead peer detection follows it. */
 	e->plan = p;
+	v1_dpd_replan(e);
 }
 
 int

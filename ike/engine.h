@@ -168,6 +168,10 @@ struct ike_ops {
 		    const struct sockaddr *remote, const struct ipp_auth **auth, size_t *nauth);
 	/* One log line (syslog priority).  May be NULL. */
 	void	(*log)(void *arg, int prio, const char *msg);
+	/* dpd: the packets the kernel counted on the inbound SAs of c so far.  Dead peer
+	 * detection takes a change as a sign of life and only asks an idle peer.  0, or
+	 * -errno.  May be NULL: then only IKE messages count. */
+	int	(*child_rx_packets)(void *arg, const struct ike_child *c, uint64_t *packets);
 };
 
 /* ------------------------------------------------------------------ limits */
@@ -264,7 +268,8 @@ int	ike_engine_expire(struct ike_engine *e, uint8_t proto, uint32_t spi, bool ha
  * -1 when nothing is scheduled. */
 int64_t	ike_engine_next_timeout_ms(struct ike_engine *e);
 
-/* Runs what is due: retransmissions, giving up, expiry of Main Mode SAs. */
+/* Runs what is due: retransmissions, giving up, expiry of Main Mode SAs, dead peer
+ * detection (R-U-THERE to idle peers, the plan's DPD action on dead ones). */
 void	ike_engine_tick(struct ike_engine *e);
 
 /* ------------------------------------------------------------------ status */
@@ -315,6 +320,11 @@ struct ike_stats {
 	uint64_t	mm_current, child_current;
 	uint64_t	deletes_rx, deletes_tx;
 	uint64_t	send_errors;
+	/* dpd */
+	uint64_t	dpd_sent;		/* R-U-THERE sent */
+	uint64_t	dpd_rx;			/* R-U-THERE received (and answered) */
+	uint64_t	dpd_acks;		/* R-U-THERE-ACK received for ours */
+	uint64_t	dpd_dead;		/* peers declared dead */
 };
 
 void	ike_engine_stats(const struct ike_engine *e, struct ike_stats *st);

@@ -75,6 +75,7 @@ loop_engine(struct iked *d)
 		.spi_alloc = iked_spi_alloc, .child_install = iked_child_install,
 		.child_delete = iked_child_delete, .rule_for_ids = iked_rule_for_ids,
 		.auth_for_peer = iked_auth_for_peer, .log = iked_log_cb,
+		.child_rx_packets = iked_dpd_rx_packets,
 	};
 	static struct ike_ops keep;
 

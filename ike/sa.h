@@ -132,6 +132,16 @@ struct ike_sa {
 	size_t			nmsgids;
 	uint32_t		nqm;
 	struct ike_pending	*pending;
+	/* dpd (v1_dpd.c): times are ops->now_ms; 0 = not set */
+	bool			dpd_peer;	/* the peer sent the DPD vendor ID */
+	uint64_t		dpd_seen_ms;	/* last sign of life from the peer */
+	uint64_t		dpd_rx_pkts;	/* the kernel's inbound count at the last look */
+	uint64_t		dpd_due_ms;	/* next look */
+	uint64_t		dpd_probe_ms;	/* first R-U-THERE not answered yet */
+	uint32_t		dpd_seq;	/* of our last R-U-THERE */
+	uint32_t		dpd_seq_first;	/* of our first unanswered one */
+	bool			dpd_asked;	/* dpd_seq_first is set */
+	unsigned		dpd_probes;	/* R-U-THERE sent since the last answer */
 };
 
 /* A child SA bundle the engine installed; keys are zero. */

@@ -117,4 +117,20 @@ void	v1_info_delete(struct ike_engine *e, struct ike_sa *sa, uint8_t proto,
 /* INITIAL-CONTACT from the peer of sa: drop every other SA with it. */
 void	v1_initial_contact(struct ike_engine *e, struct ike_sa *sa);
 
+/* ---- v1_dpd.c: dead peer detection (RFC 3706) ---- */
+/* Our DPD vendor ID payload (Main Mode messages 1 and 2). */
+int	v1_dpd_put_vid(struct isakmp_buf *b);
+/* Notes whether the peer's message carries the DPD vendor ID. */
+void	v1_dpd_scan_vid(struct ike_sa *sa, const struct v1_in *in);
+/* sa is established: starts the idle timer when the peer and the plan want DPD. */
+void	v1_dpd_start(struct ike_engine *e, struct ike_sa *sa);
+/* An authenticated message from the peer of sa: it is alive. */
+void	v1_dpd_alive(struct ike_engine *e, struct ike_sa *sa);
+/* A protected R-U-THERE (answered) or R-U-THERE-ACK (checked against ours). */
+void	v1_dpd_notify(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_notify *n);
+/* The plan changed: DPD starts or stops on established SAs. */
+void	v1_dpd_replan(struct ike_engine *e);
+/* Runs what is due: probes, and the DPD action on dead peers (which frees SAs). */
+void	v1_dpd_tick(struct ike_engine *e, uint64_t now);
+
 #endif

@@ -171,7 +171,7 @@ v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_
 	struct isakmp_buf b;
 	struct isakmp_err err;
 	struct ike_sa *sa;
-	size_t start;
+	size_t start, end;
 
 	if (mm->noffers == 0 || ops == NULL) {
 		ike_log(e, LOG_ERR, "rule '%s': the policy has no Main Mode offers", r->name);
@@ -203,12 +203,14 @@ v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_
 	v1_begin(&b, sa, ISAKMP_EXCH_ID_PROT, 0, false);
 	start = b.len;
 	v1_sa_put_mm(&b, sa->offers, sa->noffers, ops->v1_method, sa->chosen.life_s);
-	if (isakmp_buf_finish(&b, &err) != 0 || b.len < start + ISAKMP_GEN_LEN ||
-	    (sa->sai_b = malloc(b.len - start - ISAKMP_GEN_LEN)) == NULL) {
+	end = b.len;
+	v1_dpd_put_vid(&b);
+	if (isakmp_buf_finish(&b, &err) != 0 || end < start + ISAKMP_GEN_LEN ||
+	    (sa->sai_b = malloc(end - start - ISAKMP_GEN_LEN)) == NULL) {
 		isakmp_buf_free(&b);
 		goto nomem;
 	}
-	sa->sai_len = b.len - start - ISAKMP_GEN_LEN;
+	sa->sai_len = end - start - ISAKMP_GEN_LEN;
 	memcpy(sa->sai_b, b.p + start + ISAKMP_GEN_LEN, sa->sai_len);
 	sa->step = IKE_MM_I1;
 	ike_timer_start(e, &sa->rt);
@@ -254,6 +256,7 @@ i_got_sa(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 	}
 	sa->chosen.life_s = ike_prop_life(sa->chosen.life_s, mine, &lowered);
 	memcpy(sa->rcookie, in->m.hdr.rcookie, IKE_SPI_LEN);
+	v1_dpd_scan_vid(sa, in);
 	if (make_ke(sa) != 0) {
 		v1_sa_fail(e, sa, "cannot make a key pair for group %u", sa->chosen.group);
 		return;
@@ -444,6 +447,7 @@ established(struct ike_engine *e, struct ike_sa *sa, bool ic)
 	    ike_prop_mm_str(&sa->chosen, p, sizeof(p)), (unsigned)sa->chosen.life_s);
 	if (ic)
 		v1_initial_contact(e, sa);
+	v1_dpd_start(e, sa);
 	pend = sa->pending;
 	sa->pending = NULL;
 	while (pend != NULL) {
@@ -639,6 +643,7 @@ v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 	}
 	memcpy(sa->sai_b, pl->body, pl->len);
 	sa->sai_len = pl->len;
+	v1_dpd_scan_vid(sa, in);
 	v1_begin(&b, sa, ISAKMP_EXCH_ID_PROT, 0, false);
 	isakmp_sa_begin(&b, ISAKMP_DOI_IPSEC, ISAKMP_SIT_IDENTITY_ONLY);
 	isakmp_prop_begin(&b, 1, ISAKMP_PROTO_ISAKMP, NULL, 0);
@@ -649,6 +654,7 @@ v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 	isakmp_xform_end(&b);
 	isakmp_prop_end(&b);
 	isakmp_sa_end(&b);
+	v1_dpd_put_vid(&b);
 	if (isakmp_buf_finish(&b, &err) != 0) {
 		isakmp_buf_free(&b);
 		ike_sa_free(e, sa);

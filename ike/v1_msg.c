@@ -295,6 +295,8 @@ ike_v1_next_timeout(struct ike_engine *e, uint64_t now)
 			best = sa->rt.due_ms;
 		if (sa->expire_ms != 0 && sa->expire_ms < best)
 			best = sa->expire_ms;
+		if (sa->dpd_due_ms != 0 && sa->dpd_due_ms < best)
+			best = sa->dpd_due_ms;
 		for (struct ike_qm *qm = sa->qms; qm != NULL; qm = qm->next) {
 			if (qm->rt.due_ms != 0 && qm->rt.due_ms < best)
 				best = qm->rt.due_ms;
@@ -339,4 +341,5 @@ ike_v1_tick(struct ike_engine *e)
 				v1_qm_timeout(e, sa, qm);
 		}
 	}
+	v1_dpd_tick(e, now);
 }
