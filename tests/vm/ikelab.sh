@@ -274,6 +274,7 @@ iked = $IKE_IKED
 iked_socket = $d/run/iked.sock
 pidfile = $d/run/ipsecpold.pid
 debounce_ms = 100
+${ike_conf_extra:-}
 EOC
 	echo "=== start $(ike_now) ms" >>"$d/agent.log"
 	nsenter --net="/run/netns/$1" "$IKE_AGENT" -d -f "$d/ipsecpold.conf" >>"$d/agent.log" 2>&1 &
@@ -524,4 +525,34 @@ ike_ours_show() {
 		tap_fail "$1: ipsecpol dynamic show qmsas lists the quick mode with the kernel's SPIs (in $kin, out $kout) and bytes"
 		tap_diag "$qm"
 	fi
+}
+
+# --- dpd (dead peer detection) ----------------------------------------------------------
+# ike_conf_extra (above): lines appended to the ipsecpold.conf ike_ours_start writes.
+
+# ike_dpd_swan_load NS ROLE DELAY TIMEOUT: ike_swan_load for the current cell, with
+# strongSwan's DPD (dpd_delay, IKEv1's dpd_timeout, dpd_action clear) and a trap policy.
+ike_dpd_swan_load() {
+	ike_swan_load "$1" "$2" "$IKE_PSK" trap >/dev/null || return 1
+	f_=$ike_dir/$1/swanctl.conf
+	sed -i -e "s|^\(\t*\)rekey_time = 0\$|&\n\1dpd_delay = $3s\n\1dpd_timeout = $4s|" \
+	    -e "s|^\(\t*\)start_action = trap\$|&\n\1dpd_action = clear|" "$f_"
+	grep -q "dpd_delay = $3s" "$f_" && grep -q 'dpd_action = clear' "$f_" &&
+		ike_swan "$1" --load-all --noprompt --file "$f_"
+}
+
+# ike_dpd_stat NS NAME: the counter NAME of `ipsecpol dynamic show stats` in NS (0 if absent).
+ike_dpd_stat() {
+	ike_ours_cli "$1" dynamic show stats 2>/dev/null |
+		awk -F': ' -v n="$2" '{ k = $1; sub(/ +$/, "", k) } k == n { v = $2 } END { print v + 0 }'
+}
+
+# ike_dpd_ge NS NAME MIN: counter NAME in NS is at least MIN.
+ike_dpd_ge() {
+	[ "$(ike_dpd_stat "$1" "$2")" -ge "$3" ]
+}
+
+# ike_dpd_none NS PEER: no SA with PEER (either way) left in NS's kernel.
+ike_dpd_none() {
+	! ike_states "$1" | awk -v p="$2" '$1 == p || $2 == p { f = 1 } END { exit !f }'
 }
