@@ -269,13 +269,18 @@ dpd_look(struct ike_engine *e, struct ike_sa *sa, uint64_t now)
 	const struct ipp_dpd *d = dpd_conf(e);
 	uint64_t pkts, delay, timeout;
 
-	if (d == NULL || ike_sa_find_peer(e, NULL, (const struct sockaddr *)&sa->remote,
-	    true) != sa) {
+	if (d == NULL) {
 		sa->dpd_due_ms = 0;
 		return false;
 	}
 	delay = (uint64_t)d->delay_s * 1000;
 	timeout = (uint64_t)d->timeout_s * 1000;
+	if (ike_sa_find_peer(e, NULL, (const struct sockaddr *)&sa->remote, true) != sa) {
+		/* A newer one asks; look again later in case it goes first. */
+		sa->dpd_probe_ms = 0;
+		sa->dpd_due_ms = now + delay;
+		return false;
+	}
 	if (rx_packets(e, sa, &pkts) && pkts != sa->dpd_rx_pkts) {
 		sa->dpd_rx_pkts = pkts;
 		v1_dpd_alive(e, sa);
