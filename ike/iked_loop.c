@@ -3,7 +3,8 @@
  * sockets (port 500 needs privilege, so they come first), the agent's socket, then the
  * capability drop and the engine.  Then one epoll loop over the sockets, the kernel's
  * events, the agent, a signalfd and the engine's next timer.  SIGTERM/SIGINT, or the
- * agent hanging up, end it: every SA and policy the module installed is removed.
+ * agent hanging up, end it: every SA is deleted with the peer (DELETE), and every SA and
+ * policy the module installed is removed.
  */
 #include <errno.h>
 #include <signal.h>
@@ -172,6 +173,10 @@ iked_run(struct iked *d)
 void
 iked_fini(struct iked *d)
 {
+	/* Peers learn that our SAs are gone (DELETE) while the sockets are still open;
+	 * the flush then removes whatever the engine no longer tracks. */
+	if (d->eng != NULL)
+		ike_engine_shutdown(d->eng);
 	if (d->xh != NULL)
 		iked_kernel_flush(d);
 	if (d->eng != NULL)

@@ -116,7 +116,17 @@ put_ids(struct isakmp_buf *b, const struct ike_ts *ci, const struct ike_ts *cr)
 }
 
 void
-v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_acquire *a)
+v1_qm_req_acquire(const struct ike_acquire *a, struct ike_qm_req *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->reqid = a->reqid;
+	q->acq_seq = a->seq;
+	ts_side(&a->policy_sel, &a->packet_sel, true, &q->ts_local);
+	ts_side(&a->policy_sel, &a->packet_sel, false, &q->ts_remote);
+}
+
+void
+v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_qm_req *a)
 {
 	const struct ipp_ike_rule *r = ike_rule_by_reqid(e, a->reqid);
 	uint32_t spi_esp = 0, spi_ah = 0;
@@ -148,9 +158,9 @@ v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_acquire *a
 		need_esp |= esp;
 		need_ah |= ah;
 	}
-	if ((need_esp && alloc_spi(e, sa, IPPROTO_ESP, r->mode, r->reqid, a->seq,
+	if ((need_esp && alloc_spi(e, sa, IPPROTO_ESP, r->mode, r->reqid, a->acq_seq,
 	    &spi_esp) != 0) || (need_ah && alloc_spi(e, sa, IPPROTO_AH, r->mode, r->reqid,
-	    a->seq, &spi_ah) != 0)) {
+	    a->acq_seq, &spi_ah) != 0)) {
 		qm_log(e, sa, NULL, LOG_ERR, "rule '%s': no SPI from the kernel", r->name);
 		e->st.qm_failed++;
 		return;
@@ -174,10 +184,11 @@ v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_acquire *a
 	}
 	qm->noffered = n;
 	qm->reqid = r->reqid;
-	qm->acq_seq = a->seq;
+	qm->acq_seq = a->acq_seq;
 	qm->mode = r->mode;
-	ts_side(&a->policy_sel, &a->packet_sel, true, &qm->ts_local);
-	ts_side(&a->policy_sel, &a->packet_sel, false, &qm->ts_remote);
+	qm->ts_local = a->ts_local;
+	qm->ts_remote = a->ts_remote;
+	qm->rekey_of = a->rekey_of;
 	qm->ids = true;
 	qm->ni_len = IKE_NONCE_LEN;
 	if (ike_random(qm->ni, qm->ni_len, NULL) != 0)
@@ -216,6 +227,7 @@ static void
 install(struct ike_engine *e, struct ike_sa *sa, struct ike_qm *qm)
 {
 	char p[IKE_PROP_STRLEN];
+	struct ike_child_ent *ce;
 	struct ike_child c;
 	int r = 0;
 
@@ -289,12 +301,14 @@ install(struct ike_engine *e, struct ike_sa *sa, struct ike_qm *qm)
 		e->st.qm_failed++;
 		return;
 	}
-	ike_child_add(e, &c);
+	ce = ike_child_add(e, &c);
 	e->st.qm_ok++;
 	sa->nqm++;
 	qm_log(e, sa, qm, LOG_INFO, "established as %s: %s, SPI in 0x%08x out 0x%08x",
 	    qm->initiator ? "initiator" : "responder",
 	    ike_prop_qm_str(&qm->chosen, p, sizeof(p)), c.p[0].spi_in, c.p[0].spi_out);
+	if (ce != NULL)
+		ike_life_added(e, ce, qm->rekey_of);
 }
 
 /* Checks HASH(1) (or (2) with ni) of a decrypted message.  -1 on a mismatch. */
