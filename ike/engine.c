@@ -61,6 +61,7 @@ ike_engine_new(const struct ike_ops *ops, const struct ike_limits *lim)
 			e->lim.max_packet = lim->max_packet;
 		if (lim->rekey_delay_ms != 0)
 			e->lim.rekey_delay_ms = lim->rekey_delay_ms;
+		e->lim.child_life_max_s = lim->child_life_max_s;
 	}
 	return e;
 }
@@ -165,19 +166,13 @@ int
 ike_engine_expire(struct ike_engine *e, uint8_t proto, uint32_t spi, bool hard)
 {
 	struct ike_child_ent *ce = ike_child_find_spi(e, proto, spi);
-	char a[IKE_ADDR_STRLEN];
 
 	if (ce == NULL)
 		return -ENOENT;
-	if (!hard) {
+	if (hard)
+		ike_life_hard(e, ce);
+	else
 		ike_life_soft(e, ce);
-		return 0;
-	}
-	ike_log(e, LOG_INFO, "child SA with %s (SPI 0x%08x) expired",
-	    ike_addr_str(&ce->c.remote, a, sizeof(a)), spi);
-	e->st.child_expired++;
-	ike_v1_send_delete_child(e, &ce->c);
-	ike_child_remove(e, ce);
 	return 0;
 }
 

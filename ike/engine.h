@@ -186,6 +186,8 @@ struct ike_limits {
 	/* lifetimes and rekey */
 	unsigned	rekey_delay_ms;		/* a bundle replaced by our rekey is kept this
 						 * long for late packets, then deleted */
+	uint32_t	child_life_max_s;	/* ceiling on children's lifetimes in our
+						 * offers and answers; 0 = the policy's */
 };
 
 #define IKE_DEF_HALF_OPEN_TOTAL		1024

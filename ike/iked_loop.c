@@ -78,13 +78,19 @@ loop_engine(struct iked *d)
 		.auth_for_peer = iked_auth_for_peer, .log = iked_log_cb,
 	};
 	static struct ike_ops keep;
+	struct ike_limits lim;
 
 	/* The engine keeps the ops table: it must outlive it. */
 	keep = ops;
-	if ((d->eng = ike_engine_new(&keep, NULL)) == NULL) {
+	ike_limits_default(&lim);
+	lim.child_life_max_s = d->child_life_max_s;
+	if ((d->eng = ike_engine_new(&keep, &lim)) == NULL) {
 		log_err("cannot start the IKE engine: %s", strerror(errno));
 		return -1;
 	}
+	if (d->child_life_max_s != 0)
+		log_notice("child SAs live at most %u s (-L), whatever the policy says",
+		    d->child_life_max_s);
 	ike_engine_set_plan(d->eng, NULL);
 	return 0;
 }

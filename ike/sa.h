@@ -226,6 +226,8 @@ void	ike_child_set_lifetimes(struct ike_child *c, uint64_t life_s, uint64_t life
 /* A child was just added (ike_child_add): arms its timers; when it is the rekey of the
  * child rekey_of, that one is deleted rekey_delay_ms later. */
 void	ike_life_added(struct ike_engine *e, struct ike_child_ent *ce, uint64_t rekey_of);
+/* The hard lifetime of ce was reached (our clock or the kernel's hard EXPIRE): deleted. */
+void	ike_life_hard(struct ike_engine *e, struct ike_child_ent *ce);
 /* The soft lifetime of ce was reached (our clock or the kernel's soft EXPIRE). */
 void	ike_life_soft(struct ike_engine *e, struct ike_child_ent *ce);
 /* Logs, sends DELETE for ce (when an IKE SA with its peer is left) and removes it. */

@@ -94,6 +94,8 @@ ike_life_added(struct ike_engine *e, struct ike_child_ent *ce, uint64_t rekey_of
 	old->rekeying = false;
 	old->soft_ms = 0;
 	old->delete_ms = ike_now(e) + e->lim.rekey_delay_ms;
+	if (old->hard_ms != 0 && old->hard_ms < old->delete_ms)
+		old->delete_ms = old->hard_ms;
 	e->st.rekeys++;
 	ike_log(e, LOG_INFO, "%s rekeyed: replaced by SPI in 0x%08x out 0x%08x; the old one "
 	    "is deleted in %u ms", child_str(&old->c, s, sizeof(s)), c->p[0].spi_in,
@@ -108,6 +110,18 @@ ike_life_delete(struct ike_engine *e, struct ike_child_ent *ce, const char *why)
 	ike_log(e, LOG_INFO, "%s %s; deleting it", child_str(&ce->c, s, sizeof(s)), why);
 	ike_v1_send_delete_child(e, &ce->c);
 	ike_child_remove(e, ce);
+}
+
+void
+ike_life_hard(struct ike_engine *e, struct ike_child_ent *ce)
+{
+	if (ce->delete_ms != 0) {
+		/* Replaced by a rekey: its end was due anyway. */
+		ike_life_delete(e, ce, "was rekeyed and its hard lifetime is over");
+		return;
+	}
+	e->st.child_expired++;
+	ike_life_delete(e, ce, "reached its hard lifetime");
 }
 
 static unsigned
@@ -184,11 +198,10 @@ ike_life_tick(struct ike_engine *e, uint64_t now)
 
 	for (ce = e->children; ce != NULL; ce = next) {
 		next = ce->next;
-		if (ce->hard_ms != 0 && ce->hard_ms <= now) {
-			e->st.child_expired++;
-			ike_life_delete(e, ce, "reached its hard lifetime");
-		} else if (ce->delete_ms != 0 && ce->delete_ms <= now)
+		if (ce->delete_ms != 0 && ce->delete_ms <= now)
 			ike_life_delete(e, ce, "was rekeyed and its grace period is over");
+		else if (ce->hard_ms != 0 && ce->hard_ms <= now)
+			ike_life_hard(e, ce);
 		else if (ce->soft_ms != 0 && ce->soft_ms <= now && !soft(e, ce) &&
 		    ce->soft_ms != 0 && ce->soft_ms <= now)
 			ce->soft_ms = now + LIFE_POLL_MS;	/* never spin on it */

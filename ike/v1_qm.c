@@ -24,6 +24,16 @@ linger_ms(const struct ike_engine *e)
 	return (uint64_t)e->lim.retrans_first_ms * ((2ull << e->lim.retrans_tries) - 1);
 }
 
+/* The operator's ceiling on children's lifetimes (ipsecpol-iked -L) lowers the policy's. */
+static void
+life_cap(const struct ike_engine *e, struct ike_qm_prop *p)
+{
+	uint32_t max = e->lim.child_life_max_s;
+
+	if (max != 0 && (p->life_s == 0 || p->life_s > max))
+		p->life_s = max;
+}
+
 static uint8_t
 isakmp_proto(uint8_t kproto)
 {
@@ -173,6 +183,7 @@ v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_qm_req *a)
 		struct ike_qm_prop *p = &qm->offered[n];
 
 		ike_prop_qm_from_offer(&r->offers[i], r->mode, sa->chosen.group, p);
+		life_cap(e, p);
 		if (p->pfs_group != pfs) {
 			qm_log(e, sa, qm, LOG_WARNING, "offer %zu left out: its PFS setting "
 			    "differs from the first offer's", i + 1);
@@ -636,6 +647,7 @@ r_qm1(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 		struct ike_qm_prop mine;
 
 		ike_prop_qm_from_offer(&rr.offers[offer], rr.mode, sa->chosen.group, &mine);
+		life_cap(e, &mine);
 		qm->chosen.life_s = ike_prop_life(alt->prop.life_s, mine.life_s, &low_s);
 		qm->chosen.life_kb = ike_prop_life(alt->prop.life_kb, mine.life_kb, &low_kb);
 		qm->resp_lifetime = low_s || low_kb;

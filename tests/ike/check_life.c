@@ -361,6 +361,26 @@ START_TEST(test_peer_delete_in_grace)
 }
 END_TEST
 
+/* The operator's ceiling (ipsecpol-iked -L) on either side sets the child's lifetime:
+ * offered by the initiator, or answered with RESPONDER-LIFETIME. */
+START_TEST(test_life_cap)
+{
+	struct et_lab *l = et_new();
+
+	l->lim[_i].child_life_max_s = 40;
+	et_start(l);
+	ck_assert_int_eq(et_acquire(l, 0), 0);
+	et_pump(l);
+	ck_assert_uint_eq(l->p[0].ninstalled, 1);
+	ck_assert_uint_eq(l->p[1].ninstalled, 1);
+	ck_assert_uint_eq(l->p[0].installed[0].hard_s, 40);
+	ck_assert_uint_eq(l->p[1].installed[0].hard_s, 40);
+	/* The other side's policy lifetime (3600 s) stays untouched in its plan. */
+	ck_assert_uint_eq(l->p[1 - _i].qm[0].life_s, 3600);
+	et_free(l);
+}
+END_TEST
+
 static Suite *
 life_suite(void)
 {
@@ -382,6 +402,7 @@ life_suite(void)
 	tcase_add_test(tc, test_shutdown_deletes);
 	tcase_add_test(tc, test_rule_removed);
 	tcase_add_test(tc, test_peer_delete_in_grace);
+	tcase_add_loop_test(tc, test_life_cap, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

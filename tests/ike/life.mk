@@ -7,3 +7,5 @@ tests_ike_check_life_SOURCES = tests/ike/check_life.c $(IKE_ENGINE_TEST_UTIL)
 tests_ike_check_life_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_ike_check_life_LDADD = $(IKE_ENGINE_TEST_LDADD)
 endif
+# VM lab: rekey under traffic and DELETE each way, against strongSwan and ours.
+VM_GUEST_TESTS += tests/vm/guest/ike-rekey.sh tests/vm/guest/ike-delete.sh
