@@ -18,6 +18,8 @@
 #define LIFE_POLL_MS	1000
 /* A failed rekey is tried again after 1, 2, 4 ... 32 s (while the child lives). */
 #define LIFE_RETRY_MAX	5
+/* Children for one flow made closer together than this were negotiated at once. */
+#define LIFE_TWIN_MS	10000
 
 static bool
 ts_same(const struct ike_ts *a, const struct ike_ts *b)
@@ -44,12 +46,38 @@ by_id(struct ike_engine *e, uint64_t id)
 	return NULL;
 }
 
-/* A newer child (ids grow with each install) for the same flow. */
+/* The SPIs of a child as both sides see them (ours in is the peer's out). */
+static uint64_t
+spi_key(const struct ike_child *c)
+{
+	uint32_t a = c->p[0].spi_in, b = c->p[0].spi_out;
+
+	return a > b ? (uint64_t)a << 32 | b : (uint64_t)b << 32 | a;
+}
+
+/*
+ * Of two children for the same flow, whether o is the one to keep rather than ce.  The
+ * newer one, when they were made some time apart (a rekey whose old child was not
+ * deleted); when both sides negotiated at once their install order may differ on the two
+ * sides, so the SPIs decide, as both sides see them alike.
+ */
+static bool
+keeps_over(const struct ike_child *o, const struct ike_child *ce)
+{
+	if (o->created_ms > ce->created_ms + LIFE_TWIN_MS)
+		return true;
+	if (ce->created_ms > o->created_ms + LIFE_TWIN_MS)
+		return false;
+	return spi_key(o) > spi_key(ce);
+}
+
+/* Another child for the same flow that is kept rather than ce. */
 static bool
 has_newer(const struct ike_engine *e, const struct ike_child_ent *ce)
 {
 	for (const struct ike_child_ent *o = e->children; o != NULL; o = o->next)
-		if (o != ce && o->c.id > ce->c.id && o->delete_ms == 0 && same_flow(&o->c, &ce->c))
+		if (o != ce && o->delete_ms == 0 && same_flow(&o->c, &ce->c) &&
+		    keeps_over(&o->c, &ce->c))
 			return true;
 	return false;
 }

@@ -51,6 +51,25 @@ deleted(const struct et_lab *l, int i, uint32_t spi_in)
 	return false;
 }
 
+static void
+walk_child(void *arg, const struct ike_child *c)
+{
+	*(struct ike_child *)arg = *c;
+}
+
+/* The one child peer i holds now. */
+static struct ike_child
+current(struct et_lab *l, int i)
+{
+	struct ike_child c;
+	struct ike_walk_cb cb = { .arg = &c, .child = walk_child };
+
+	memset(&c, 0, sizeof(c));
+	ck_assert_uint_eq(child_count(l, i), 1);
+	ike_engine_walk(l->p[i].e, &cb);
+	return c;
+}
+
 /* Advances by ms in 100 ms steps; both sides keep a child the whole time. */
 static void
 advance_no_gap(struct et_lab *l, uint64_t ms)
@@ -381,6 +400,34 @@ START_TEST(test_life_cap)
 }
 END_TEST
 
+/* Both sides rekey at once (both soft EXPIREs before any answer): the old child goes after
+ * the grace period, one of the two new ones at its soft lifetime, on both sides the same,
+ * and traffic always has a child. */
+START_TEST(test_rekey_collision)
+{
+	struct et_lab *l = lab_up();
+	const struct ike_child *b0 = &l->p[1].installed[0];
+
+	ck_assert_int_eq(ike_engine_expire(l->p[0].e, IPPROTO_ESP,
+	    l->p[0].installed[0].p[0].spi_in, false), 0);
+	ck_assert_int_eq(ike_engine_expire(l->p[1].e, IPPROTO_ESP, b0->p[0].spi_in, false), 0);
+	et_pump(l);
+	ck_assert_uint_eq(l->p[0].ninstalled, 3);
+	ck_assert_uint_eq(l->p[1].ninstalled, 3);
+	advance_no_gap(l, 3000);
+	ck_assert_uint_eq(child_count(l, 0), 2);
+	ck_assert_uint_eq(child_count(l, 1), 2);
+	/* Through the twins' soft lifetimes: one of them is left, the same on both sides. */
+	advance_no_gap(l, LIFE_S * 1000 * 90 / 100);
+	ck_assert_uint_eq(current(l, 0).p[0].spi_in, current(l, 1).p[0].spi_out);
+	ck_assert_uint_eq(current(l, 0).p[0].spi_out, current(l, 1).p[0].spi_in);
+	advance_no_gap(l, LIFE_S * 1000 * 2);
+	ck_assert_uint_le(child_count(l, 0), 2);
+	ck_assert_uint_eq(et_stats(l, 0).child_expired + et_stats(l, 1).child_expired, 0);
+	et_free(l);
+}
+END_TEST
+
 static Suite *
 life_suite(void)
 {
@@ -403,6 +450,7 @@ life_suite(void)
 	tcase_add_test(tc, test_rule_removed);
 	tcase_add_test(tc, test_peer_delete_in_grace);
 	tcase_add_loop_test(tc, test_life_cap, 0, 2);
+	tcase_add_test(tc, test_rekey_collision);
 	suite_add_tcase(s, tc);
 	return s;
 }
