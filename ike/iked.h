@@ -72,6 +72,8 @@ struct iked {
 	struct iked_sa		*sas;
 	size_t			nsas;
 	struct iked_counters	cnt;
+	/* lifetimes and rekey */
+	uint32_t		child_life_max_s;	/* -L: 0 = the policy's lifetimes */
 };
 
 /* iked_net.c: the UDP sockets */

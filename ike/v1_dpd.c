@@ -8,8 +8,8 @@
  * inbound packet counters on its SAs (ops->child_rx_packets).  Unanswered, R-U-THERE is
  * sent again every delay with a new sequence number; an answer to any of the outstanding
  * ones counts.  When none is answered within the timeout, the peer is dead: its child SAs
- * (kernel states) and IKE SAs go, a DELETE is tried, and with the restart action the
- * bundles we had are negotiated again at once.  The agent's policies stay, so with clear
+ * (kernel states) and IKE SAs go (ike_engine_delete_peer, no DELETE), and with the restart
+ * action the bundles we had are negotiated again at once.  The agent's policies stay, so with clear
  * and hold the next packet raises an ACQUIRE and negotiates anew.
  *
  * Only the newest established IKE SA with a peer probes it, so an older one the peer may
@@ -214,9 +214,7 @@ dead(struct ike_engine *e, struct ike_sa *sa, const struct ipp_dpd *d, uint64_t 
 {
 	struct sockaddr_storage peer = sa->remote;
 	struct ike_acquire *acq = NULL;
-	size_t nacq = 0, nchild = 0, nsa = 0, nrestart = 0;
-	struct ike_child_ent *ce, *cnext;
-	struct ike_sa *o, *onext;
+	size_t nacq = 0, nrestart = 0;
 	char a[IKE_ADDR_STRLEN];
 
 	ike_addr_str(&peer, a, sizeof(a));
@@ -225,38 +223,22 @@ dead(struct ike_engine *e, struct ike_sa *sa, const struct ipp_dpd *d, uint64_t 
 	    "R-U-THERE in %llu s (timeout %u s): declared dead; action %s", a, sa->peer_id,
 	    sa->dpd_probes, (unsigned long long)((now - sa->dpd_probe_ms) / 1000),
 	    d->timeout_s, action_name[d->action]);
-	for (ce = e->children; ce != NULL; ce = cnext) {
-		cnext = ce->next;
+	for (struct ike_child_ent *ce = e->children; ce != NULL &&
+	    d->action == IPP_DPD_RESTART; ce = ce->next) {
+		struct ike_acquire *n;
+
 		if (!ike_host_equal(&ce->c.remote, &peer))
 			continue;
-		if (d->action == IPP_DPD_RESTART) {
-			struct ike_acquire *n = realloc(acq, (nacq + 1) * sizeof(*acq));
-
-			if (n != NULL) {
-				acq = n;
-				nacq += restart_acquire(e, &ce->c, &acq[nacq]);
-			}
-		}
-		/* Best effort: a peer that only lost its way back learns it from this. */
-		ike_v1_send_delete_child(e, &ce->c);
-		ike_child_remove(e, ce);
-		nchild++;
+		if ((n = realloc(acq, (nacq + 1) * sizeof(*acq))) == NULL)
+			break;
+		acq = n;
+		nacq += restart_acquire(e, &ce->c, &acq[nacq]);
 	}
-	for (o = e->sas; o != NULL; o = onext) {
-		onext = o->next;
-		if (!ike_host_equal(&o->remote, &peer) || o->step != IKE_MM_DONE)
-			continue;
-		v1_info_delete(e, o, ISAKMP_PROTO_ISAKMP, NULL, 16, 1);
-		e->st.mm_current--;
-		ike_sa_free(e, o);
-		nsa++;
-	}
+	/* No DELETE: nobody is there to read it. */
+	ike_engine_delete_peer(e, (const struct sockaddr *)&peer, false);
 	for (size_t i = 0; i < nacq; i++)
 		nrestart += ike_engine_acquire(e, &acq[i]) >= 0;
 	free(acq);
-	ike_log(e, LOG_WARNING, "dead peer %s: removed %zu child SA bundles and %zu IKE SAs%s",
-	    a, nchild, nsa, d->action != IPP_DPD_RESTART ? "; traffic to it negotiates again" :
-	    "");
 	if (d->action == IPP_DPD_RESTART)
 		ike_log(e, LOG_WARNING, "dead peer %s: negotiating %zu of %zu bundles again now",
 		    a, nrestart, nacq);

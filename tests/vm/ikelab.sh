@@ -556,3 +556,50 @@ ike_dpd_ge() {
 ike_dpd_none() {
 	! ike_states "$1" | awk -v p="$2" '$1 == p || $2 == p { f = 1 } END { exit !f }'
 }
+
+# --- life (issue #8: lifetimes, rekey, delete) ------------------------------------------
+
+# ike_ours_start_life NS SECS: ike_ours_start, with the module's child SA lifetimes capped
+# at SECS (ipsecpol-iked -L; the store's floor is Windows' 300 s), through a wrapper that
+# the agent runs as its module.
+ike_ours_start_life() {
+	w_=$ike_dir/$1/iked-life
+	printf '#!/bin/sh\nexec %s -L %s "$@"\n' "$IKE_IKED" "$2" >"$w_" && chmod 0755 "$w_" ||
+		return 1
+	iked_keep_=$IKE_IKED
+	IKE_IKED=$w_
+	ike_ours_start "$1"
+	rc_=$?
+	IKE_IKED=$iked_keep_
+	return $rc_
+}
+
+# ike_swan_life NS LIFE REKEY: NS's connection again, its child with life_time LIFE and
+# rekey_time REKEY seconds (no random part).
+ike_swan_life() {
+	sed -e "s|^\(\t*\)mode = |\1life_time = ${2}s\n\1rekey_time = ${3}s\n\1rand_time = 0s\n&|" \
+		"$ike_dir/$1/swanctl.conf" >"$ike_dir/$1/swanctl-life.conf" &&
+	ike_swan "$1" --load-all --noprompt --file "$ike_dir/$1/swanctl-life.conf"
+}
+
+# ike_spi_watch NS SRC DST FILE: in the background, every 0.5 s, appends the SPIs of the
+# ESP SAs SRC->DST in NS to FILE; ike_spi_stop ends every watcher.
+ike_spi_watch() {
+	(while :; do
+		ike_states "$1" | awk -v s="$2" -v d="$3" '$1 == s && $2 == d && $3 == "esp" { print $4 }'
+		sleep 0.5
+	done >>"$4" 2>/dev/null) &
+	ike_spi_pids="${ike_spi_pids:-} $!"
+	tap_cleanup "kill $! 2>/dev/null"
+}
+
+ike_spi_stop() {
+	# shellcheck disable=SC2086
+	[ -n "${ike_spi_pids:-}" ] && kill $ike_spi_pids 2>/dev/null
+	ike_spi_pids=
+}
+
+# ike_ping_sum FILE: "SENT RECEIVED" from busybox ping's summary in FILE.
+ike_ping_sum() {
+	sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) packets received.*/\1 \2/p' "$1"
+}
