@@ -37,6 +37,9 @@ ipp_compile_env_init(struct ipp_compile_env *env)
 	env->exempt = IPP_COMPILE_EXEMPT_DEFAULT;
 	env->prio_base = IPP_COMPILE_PRIO_BASE_DEFAULT;
 	env->reqid_base = IPP_COMPILE_REQID_BASE_DEFAULT;
+	env->dpd.delay_s = IPP_DPD_DELAY_DEFAULT;
+	env->dpd.timeout_s = IPP_DPD_TIMEOUT_DEFAULT;
+	env->dpd.action = IPP_DPD_CLEAR;
 }
 
 const char *
@@ -748,6 +751,8 @@ ipp_compile(const struct ipp_policy_tree *const *trees, size_t ntrees,
 		return -1;
 	if (t0 != NULL && ipp_plan_main(&out->main, t0, e) == -1)
 		goto done;
+	if (out->main.present)
+		out->main.dpd = env->dpd;
 	if (rules_collect(&x, trees, ntrees, out) == -1)
 		goto done;
 	n = estimate(&x);

@@ -144,6 +144,29 @@ struct ipp_hostaddr {
 typedef int (*ipp_compile_resolve_fn)(void *arg, enum ipp_addr_kind kind, const char *name,
     struct ipp_hostaddr *out, size_t max, struct ipp_err *e);
 
+/*
+ * Dead peer detection (RFC 3706): host settings from ipsecpold.conf(5), not from the
+ * policy; the compiler copies them into the plan.  delay_s 0: DPD off (R-U-THERE of the
+ * peer is still answered).
+ */
+enum ipp_dpd_action {
+	IPP_DPD_CLEAR = 0,	/* remove the peer's SAs; the next packet negotiates again */
+	IPP_DPD_HOLD,		/* the same, and the policies stay (they always do here) */
+	IPP_DPD_RESTART,	/* remove, then negotiate the bundles we need at once */
+};
+#define IPP_DPD_ACTION_MAX	IPP_DPD_RESTART
+
+struct ipp_dpd {
+	uint32_t		delay_s;	/* idle time before R-U-THERE; 0 = off */
+	uint32_t		timeout_s;	/* unanswered this long: the peer is dead */
+	enum ipp_dpd_action	action;
+};
+
+#define IPP_DPD_DELAY_DEFAULT	30
+#define IPP_DPD_TIMEOUT_DEFAULT	150
+#define IPP_DPD_DELAY_MAX	86400
+#define IPP_DPD_TIMEOUT_MAX	86400
+
 struct ipp_compile_env {
 	unsigned			exempt;		/* NoDefaultExempt 0..3 */
 	uint32_t			prio_base;	/* band start; base+span must fit */
@@ -159,9 +182,12 @@ struct ipp_compile_env {
 	size_t				nlocal;
 	const struct ipp_hostaddr	*broadcast;	/* subnet broadcasts (exemptions) */
 	size_t				nbroadcast;
+	/* dpd: copied into ipp_ike_main.dpd */
+	struct ipp_dpd			dpd;
 };
 
-/* Defaults: exempt 3, the default band and reqid base, nothing else. */
+/* Defaults: exempt 3, the default band and reqid base, DPD 30 s / 150 s / clear,
+ * nothing else. */
 void	ipp_compile_env_init(struct ipp_compile_env *env);
 
 /* ---- the output ---- */
@@ -227,6 +253,8 @@ struct ipp_ike_main {
 	char			guid[IPP_GUID_SIZE];
 	struct ipp_mm		mm;		/* copy */
 	struct ipp_defrule	defrule;	/* copy; PSKs wiped by ipp_compiled_free */
+	/* dpd: the environment's, when present */
+	struct ipp_dpd		dpd;
 };
 
 #define IPP_COMPILE_WARN_MAX	64

@@ -37,6 +37,8 @@ struct conf_key {
 };
 
 static const char *const bind_names[] = { "none", "simple", "external", NULL };
+/* In enum ipp_dpd_action order. */
+static const char *const dpd_action_names[] = { "clear", "hold", "restart", NULL };
 
 #define F(field) offsetof(struct agent_conf, field)
 static const struct conf_key conf_keys[] = {
@@ -72,6 +74,10 @@ static const struct conf_key conf_keys[] = {
 	{ "poll_interval_max",	CONF_UINT,	F(poll_interval_max),	IPP_POLL_MIN_LO,
 	    IPP_POLL_MIN_HI, NULL },
 	{ "retry_interval",	CONF_UINT,	F(retry_interval),	5, 86400, NULL },
+	{ "ike_dpd_delay",	CONF_UINT,	F(ike_dpd_delay),	0, IPP_DPD_DELAY_MAX, NULL },
+	{ "ike_dpd_timeout",	CONF_UINT,	F(ike_dpd_timeout),	1, IPP_DPD_TIMEOUT_MAX,
+	    NULL },
+	{ "ike_dpd_action",	CONF_ENUM,	F(ike_dpd_action),	0, 0, dpd_action_names },
 };
 #define NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
 #undef F
@@ -120,6 +126,9 @@ conf_defaults(struct agent_conf *c)
 	c->debounce_ms = 200;
 	c->ldap_timeout = AGENT_LDAP_TIMEOUT_DEFAULT;
 	c->retry_interval = AGENT_RETRY_DEFAULT;
+	c->ike_dpd_delay = IPP_DPD_DELAY_DEFAULT;
+	c->ike_dpd_timeout = IPP_DPD_TIMEOUT_DEFAULT;
+	c->ike_dpd_action = IPP_DPD_CLEAR;
 	for (size_t i = 0; i < sizeof(def) / sizeof(def[0]); i++)
 		for (size_t j = 0; j < NKEYS; j++)
 			if (strcmp(conf_keys[j].name, def[i].key) == 0 &&

@@ -51,6 +51,10 @@ struct agent_conf {
 	uint32_t poll_interval_min;	/* minutes; clamp the policy's interval; 0: no clamp */
 	uint32_t poll_interval_max;
 	uint32_t retry_interval;	/* seconds after a failed fetch */
+	/* dpd: dead peer detection, handed to the IKE module in the plan */
+	uint32_t ike_dpd_delay;		/* seconds; 0 = off */
+	uint32_t ike_dpd_timeout;	/* seconds */
+	uint32_t ike_dpd_action;	/* enum ipp_dpd_action */
 };
 
 enum agent_bind {

@@ -162,6 +162,9 @@ agent_env_build(struct agent_env *ae, const struct agent_conf *c)
 	ae->env.prio_base = c->priority_base;
 	ae->env.reqid_base = c->reqid_base;
 	ae->env.ipv4_only = c->ipv4_only;
+	ae->env.dpd.delay_s = c->ike_dpd_delay;
+	ae->env.dpd.timeout_s = c->ike_dpd_timeout;
+	ae->env.dpd.action = (enum ipp_dpd_action)c->ike_dpd_action;
 	ae->env.resolve = env_resolve;
 	if (getifaddrs(&ifa) < 0)
 		log_warn("cannot list interfaces (getifaddrs): lan and tunnel rules may "

@@ -39,6 +39,9 @@ plan_main(const struct ipp_compiled *c, uint32_t gen, ike_plan_send_fn send, voi
 		ctl_offer_put(&m, IKE_A_DEF_OFFER, &mn->defrule.offers[i]);
 	for (size_t i = 0; i < mn->defrule.nauth; i++)
 		ctl_auth_put(&m, IKE_A_DEF_AUTH, &mn->defrule.auth[i], true);
+	ctl_put_u32(&m, IKE_A_DPD_DELAY, mn->dpd.delay_s);
+	ctl_put_u32(&m, IKE_A_DPD_TIMEOUT, mn->dpd.timeout_s);
+	ctl_put_u8(&m, IKE_A_DPD_ACTION, (uint8_t)mn->dpd.action);
 	return plan_flush(&m, send, arg);
 }
 

@@ -51,6 +51,10 @@ enum ike_plan_attr {
 	IKE_A_OFFER,		/* nested CTL_O_* */
 	IKE_A_AUTH,		/* nested CTL_U_* (preshared keys included) */
 	IKE_A_DROPPED_OFFERS,	/* u32 */
+	/* dpd (IKE_PLAN_MAIN; absent: DPD off) */
+	IKE_A_DPD_DELAY = 0x40,	/* u32 seconds, 0 = off */
+	IKE_A_DPD_TIMEOUT = 0x41, /* u32 seconds */
+	IKE_A_DPD_ACTION = 0x42, /* u8 ipp_dpd_action */
 };
 
 enum ike_mm_attr {

@@ -22,6 +22,7 @@ ike_limits_default(struct ike_limits *lim)
 	lim->child_max = IKE_DEF_CHILD_MAX;
 	lim->qm_max_per_mm = IKE_DEF_QM_PER_MM;
 	lim->max_packet = IKE_DEF_MAX_PACKET;
+	lim->rekey_delay_ms = IKE_DEF_REKEY_DELAY_MS;
 }
 
 struct ike_engine *
@@ -58,6 +59,9 @@ ike_engine_new(const struct ike_ops *ops, const struct ike_limits *lim)
 			e->lim.qm_max_per_mm = lim->qm_max_per_mm;
 		if (lim->max_packet != 0)
 			e->lim.max_packet = lim->max_packet;
+		if (lim->rekey_delay_ms != 0)
+			e->lim.rekey_delay_ms = lim->rekey_delay_ms;
+		e->lim.child_life_max_s = lim->child_life_max_s;
 	}
 	return e;
 }
@@ -83,8 +87,11 @@ void
 ike_engine_set_plan(struct ike_engine *e, const struct ike_plan *p)
 {
 	/* Exchanges keep copies of what they chose (offers, secrets, rule names and
-	 * reqids), never pointers into the plan, so nothing else changes here. */
+	 * reqids), never pointers into the plan; children of rules that are gone go, and
+	 * dead peer detection follows it. */
 	e->plan = p;
+	ike_life_prune(e);
+	v1_dpd_replan(e);
 }
 
 int
@@ -161,29 +168,54 @@ int
 ike_engine_expire(struct ike_engine *e, uint8_t proto, uint32_t spi, bool hard)
 {
 	struct ike_child_ent *ce = ike_child_find_spi(e, proto, spi);
-	char a[IKE_ADDR_STRLEN];
 
 	if (ce == NULL)
 		return -ENOENT;
-	if (!hard)
-		return 0;
-	ike_log(e, LOG_INFO, "child SA with %s (SPI 0x%08x) expired",
-	    ike_addr_str(&ce->c.remote, a, sizeof(a)), spi);
-	ike_v1_send_delete_child(e, &ce->c);
-	ike_child_remove(e, ce);
+	if (hard)
+		ike_life_hard(e, ce);
+	else
+		ike_life_soft(e, ce);
 	return 0;
 }
 
 int64_t
 ike_engine_next_timeout_ms(struct ike_engine *e)
 {
-	return ike_v1_next_timeout(e, ike_now(e));
+	uint64_t now = ike_now(e), t = ike_life_next(e);
+	int64_t v1 = ike_v1_next_timeout(e, now);
+
+	if (t == UINT64_MAX)
+		return v1;
+	t = t <= now ? 0 : t - now;
+	if (t > INT64_MAX)
+		t = INT64_MAX;
+	return v1 < 0 || (uint64_t)v1 > t ? (int64_t)t : v1;
 }
 
 void
 ike_engine_tick(struct ike_engine *e)
 {
 	ike_v1_tick(e);
+	ike_life_tick(e, ike_now(e));
+}
+
+unsigned
+ike_engine_delete_peer(struct ike_engine *e, const struct sockaddr *remote, bool send_delete)
+{
+	struct sockaddr_storage ss;
+
+	if (remote->sa_family != AF_INET && remote->sa_family != AF_INET6)
+		return 0;
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, remote, remote->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+	    sizeof(struct sockaddr_in));
+	return ike_life_delete_peer(e, &ss, send_delete);
+}
+
+void
+ike_engine_shutdown(struct ike_engine *e)
+{
+	ike_life_shutdown(e);
 }
 
 void

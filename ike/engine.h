@@ -103,8 +103,9 @@ struct ike_child_proto {
  * A negotiated child (IPsec) SA bundle, both directions.  The SA addresses are the IKE
  * endpoints (local, remote, without ports); in tunnel mode they are also the tunnel
  * endpoints.  ts_local/ts_remote are the Quick Mode IDs from our point of view (out: from
- * ts_local to ts_remote).  Lifetimes: hard = negotiated; soft = about 90 % of hard with a
- * per-SA jitter, so peers that negotiated at once do not rekey at once.  0 = no limit.
+ * ts_local to ts_remote).  Lifetimes: hard = negotiated; soft = 85..90 % of hard on the
+ * side that initiated the Quick Mode, 92..95 % on the responder, with a per-SA jitter, so
+ * the initiator rekeys and the two sides do not rekey at once.  0 = no limit.
  */
 struct ike_child {
 	uint64_t		id;		/* engine-unique, never 0 */
@@ -168,6 +169,10 @@ struct ike_ops {
 		    const struct sockaddr *remote, const struct ipp_auth **auth, size_t *nauth);
 	/* One log line (syslog priority).  May be NULL. */
 	void	(*log)(void *arg, int prio, const char *msg);
+	/* dpd: the packets the kernel counted on the inbound SAs of c so far.  Dead peer
+	 * detection takes a change as a sign of life and only asks an idle peer.  0, or
+	 * -errno.  May be NULL: then only IKE messages count. */
+	int	(*child_rx_packets)(void *arg, const struct ike_child *c, uint64_t *packets);
 };
 
 /* ------------------------------------------------------------------ limits */
@@ -182,6 +187,11 @@ struct ike_limits {
 	unsigned	child_max;		/* child SA bundles kept */
 	unsigned	qm_max_per_mm;		/* Quick Modes in progress per Main Mode */
 	size_t		max_packet;		/* larger datagrams are dropped as malformed */
+	/* lifetimes and rekey */
+	unsigned	rekey_delay_ms;		/* a bundle replaced by our rekey is kept this
+						 * long for late packets, then deleted */
+	uint32_t	child_life_max_s;	/* ceiling on children's lifetimes in our
+						 * offers and answers; 0 = the policy's */
 };
 
 #define IKE_DEF_HALF_OPEN_TOTAL		1024
@@ -192,6 +202,7 @@ struct ike_limits {
 #define IKE_DEF_CHILD_MAX		65536
 #define IKE_DEF_QM_PER_MM		16
 #define IKE_DEF_MAX_PACKET		10000
+#define IKE_DEF_REKEY_DELAY_MS		5000
 
 void	ike_limits_default(struct ike_limits *lim);
 
@@ -224,6 +235,9 @@ void	ike_engine_free(struct ike_engine *e);
 
 /*
  * The plan to negotiate with; NULL = none (every ACQUIRE and every new exchange is refused).
+ * Children of rules the new plan no longer has (a reqid without a negotiate rule; for the
+ * default response rule's children, an inactive default response rule) are deleted, with
+ * DELETE to the peer.
  * The engine keeps the pointer: the plan must stay valid and unchanged until the next call.
  * Exchanges in progress keep running with the offers and keys they already chose; rule
  * pointers from the old plan are dropped here, so the daemon may free the old plan right
@@ -255,8 +269,10 @@ void	ike_engine_input(struct ike_engine *e, const struct sockaddr *local,
 /*
  * A kernel EXPIRE for an SA this engine installed (proto, the SA's SPI and destination).
  * Hard: the child is forgotten, ops->child_delete is called and DELETE is sent to the peer
- * (protected by its Main Mode SA if one is left).  Soft: nothing yet (rekey: part 2).
- * Returns 0, or -ENOENT when no child has that SPI.
+ * (protected by its Main Mode SA if one is left).  Soft (bytes, or time): the child is
+ * rekeyed now, as when the engine's own clock reaches its soft lifetime (see
+ * ike_engine_tick); a child that a newer one for the same rule and IDs already replaces is
+ * deleted instead.  Returns 0, or -ENOENT when no child has that SPI.
  */
 int	ike_engine_expire(struct ike_engine *e, uint8_t proto, uint32_t spi, bool hard);
 
@@ -264,8 +280,34 @@ int	ike_engine_expire(struct ike_engine *e, uint8_t proto, uint32_t spi, bool ha
  * -1 when nothing is scheduled. */
 int64_t	ike_engine_next_timeout_ms(struct ike_engine *e);
 
-/* Runs what is due: retransmissions, giving up, expiry of Main Mode SAs. */
+/*
+ * Runs what is due: retransmissions, giving up, expiry of Main Mode SAs, and the lifetimes
+ * of children by the engine's clock: at the soft lifetime a child is rekeyed (a Quick Mode
+ * for the same rule and IDs, under an IKE SA that may carry one more, or a new Main Mode);
+ * the new child is installed beside the old one (the kernel sends on the newest), and the
+ * old one is deleted, with DELETE to the peer, lim.rekey_delay_ms later.  At the hard
+ * lifetime a child is deleted.  The side that initiated a child rekeys it first (its soft
+ * lifetime is earlier); the other rekeys only when that did not happen.
+ * Dead peer detection: R-U-THERE to idle peers, the plan's DPD action on dead ones.
+ */
 void	ike_engine_tick(struct ike_engine *e);
+
+/*
+ * Ends every SA with the peer host remote (the port is ignored): each child is removed
+ * (ops->child_delete) and, when send_delete and an established IKE SA with the peer is
+ * left, announced with DELETE; then every IKE SA with that host is dropped (with a DELETE
+ * of the ISAKMP SA when send_delete and it is established), with its exchanges and
+ * pending ACQUIREs.  For dead peers (DPD) pass send_delete = false.  Returns the number of
+ * children removed.
+ */
+unsigned ike_engine_delete_peer(struct ike_engine *e, const struct sockaddr *remote,
+	    bool send_delete);
+
+/*
+ * A clean stop: DELETE for every child and every established IKE SA, every child removed
+ * with ops->child_delete, every IKE SA dropped.  The engine stays usable (and empty).
+ */
+void	ike_engine_shutdown(struct ike_engine *e);
 
 /* ------------------------------------------------------------------ status */
 
@@ -315,6 +357,14 @@ struct ike_stats {
 	uint64_t	mm_current, child_current;
 	uint64_t	deletes_rx, deletes_tx;
 	uint64_t	send_errors;
+	/* lifetimes and rekey */
+	uint64_t	rekeys;			/* children replaced by a rekey */
+	uint64_t	child_expired;		/* children ended by their hard lifetime */
+	/* dpd */
+	uint64_t	dpd_sent;		/* R-U-THERE sent */
+	uint64_t	dpd_rx;			/* R-U-THERE received (and answered) */
+	uint64_t	dpd_acks;		/* R-U-THERE-ACK received for ours */
+	uint64_t	dpd_dead;		/* peers declared dead */
 };
 
 void	ike_engine_stats(const struct ike_engine *e, struct ike_stats *st);

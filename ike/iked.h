@@ -72,6 +72,8 @@ struct iked {
 	struct iked_sa		*sas;
 	size_t			nsas;
 	struct iked_counters	cnt;
+	/* lifetimes and rekey */
+	uint32_t		child_life_max_s;	/* -L: 0 = the policy's lifetimes */
 };
 
 /* iked_net.c: the UDP sockets */
@@ -124,6 +126,9 @@ int	iked_agent_input(struct iked *d);
 
 /* iked_show.c: SA listings and counters for the agent */
 void	iked_show(struct iked *d, uint16_t type, uint32_t seq, const uint8_t *p, size_t len);
+
+/* iked_dpd.c: dead peer detection's sign of life (ike_ops.child_rx_packets) */
+int	iked_dpd_rx_packets(void *arg, const struct ike_child *c, uint64_t *packets);
 
 /* iked_caps.c: privileges */
 /* Keeps only CAP_NET_ADMIN (and CAP_NET_BIND_SERVICE when port < 1024 must be bound

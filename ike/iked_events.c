@@ -3,8 +3,8 @@
  * template that found no SA: the engine negotiates for that plan rule between the SA's
  * addresses.  The packet that caused it stays held or dropped by the kernel (the agent's
  * policy), so nothing leaves in the clear while IKE runs or when it fails.  A hard EXPIRE
- * ends the child in the engine (which deletes it with the peer); a soft one is logged
- * (rekey comes with part 2).
+ * ends the child in the engine (which deletes it with the peer); a soft one (bytes, or
+ * time) makes the engine rekey it.
  */
 #include <errno.h>
 #include <string.h>
@@ -91,13 +91,10 @@ ev_expire(struct iked *d, const struct xfrm_event_expire *x)
 		d->cnt.expires_hard++;
 	else
 		d->cnt.expires_soft++;
-	log_notice("%s expiry of SA %s spi 0x%08x to %s (reqid %u) after %llu bytes%s",
+	log_notice("%s expiry of SA %s spi 0x%08x to %s (reqid %u) after %llu bytes",
 	    x->hard ? "hard" : "soft", x->proto == IPPROTO_AH ? "AH" : "ESP", x->spi, t,
-	    x->reqid, (unsigned long long)x->cur.bytes, x->hard ? "" :
-	    "; rekeying is not implemented yet, the SA runs until its hard limit");
-	if (!x->hard)
-		return;
-	rc = ike_engine_expire(d->eng, x->proto, x->spi, true);
+	    x->reqid, (unsigned long long)x->cur.bytes);
+	rc = ike_engine_expire(d->eng, x->proto, x->spi, x->hard);
 	if (rc < 0 && rc != -ENOENT)
 		log_warn("engine refused the expiry of spi 0x%08x: %s", x->spi, strerror(-rc));
 }

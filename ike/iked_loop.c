@@ -3,7 +3,8 @@
  * sockets (port 500 needs privilege, so they come first), the agent's socket, then the
  * capability drop and the engine.  Then one epoll loop over the sockets, the kernel's
  * events, the agent, a signalfd and the engine's next timer.  SIGTERM/SIGINT, or the
- * agent hanging up, end it: every SA and policy the module installed is removed.
+ * agent hanging up, end it: every SA is deleted with the peer (DELETE), and every SA and
+ * policy the module installed is removed.
  */
 #include <errno.h>
 #include <signal.h>
@@ -75,15 +76,22 @@ loop_engine(struct iked *d)
 		.spi_alloc = iked_spi_alloc, .child_install = iked_child_install,
 		.child_delete = iked_child_delete, .rule_for_ids = iked_rule_for_ids,
 		.auth_for_peer = iked_auth_for_peer, .log = iked_log_cb,
+		.child_rx_packets = iked_dpd_rx_packets,
 	};
 	static struct ike_ops keep;
+	struct ike_limits lim;
 
 	/* The engine keeps the ops table: it must outlive it. */
 	keep = ops;
-	if ((d->eng = ike_engine_new(&keep, NULL)) == NULL) {
+	ike_limits_default(&lim);
+	lim.child_life_max_s = d->child_life_max_s;
+	if ((d->eng = ike_engine_new(&keep, &lim)) == NULL) {
 		log_err("cannot start the IKE engine: %s", strerror(errno));
 		return -1;
 	}
+	if (d->child_life_max_s != 0)
+		log_notice("child SAs live at most %u s (-L), whatever the policy says",
+		    d->child_life_max_s);
 	ike_engine_set_plan(d->eng, NULL);
 	return 0;
 }
@@ -172,6 +180,10 @@ iked_run(struct iked *d)
 void
 iked_fini(struct iked *d)
 {
+	/* Peers learn that our SAs are gone (DELETE) while the sockets are still open;
+	 * the flush then removes whatever the engine no longer tracks. */
+	if (d->eng != NULL)
+		ike_engine_shutdown(d->eng);
 	if (d->xh != NULL)
 		iked_kernel_flush(d);
 	if (d->eng != NULL)

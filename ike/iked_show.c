@@ -170,6 +170,8 @@ show_stats(struct show_ctx *x)
 		{ "main-mode SAs", s.mm_current }, { "quick-mode SA bundles", s.child_current },
 		{ "deletes received", s.deletes_rx }, { "deletes sent", s.deletes_tx },
 		{ "send errors", s.send_errors },
+		{ "R-U-THERE sent", s.dpd_sent }, { "R-U-THERE received", s.dpd_rx },
+		{ "R-U-THERE-ACK received", s.dpd_acks }, { "dead peers", s.dpd_dead },
 		{ "oversized datagrams", k->udp_truncated },
 		{ "acquires", k->acquires }, { "acquires refused", k->acquires_refused },
 		{ "soft expiries", k->expires_soft }, { "hard expiries", k->expires_hard },

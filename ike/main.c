@@ -14,7 +14,7 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ipsecpol-iked [-dfv] [-p port] [-S socket]\n");
+	fprintf(stderr, "usage: ipsecpol-iked [-dfv] [-L seconds] [-p port] [-S socket]\n");
 	exit(2);
 }
 
@@ -23,19 +23,30 @@ main(int argc, char **argv)
 {
 	struct iked d;
 	bool to_stderr = false, debug = false;
-	unsigned long port = IKED_PORT;
+	unsigned long port = IKED_PORT, life;
 	char *end;
 	int ch, rc;
 
 	memset(&d, 0, sizeof(d));
 	d.sockpath = IKED_SOCKET_DEFAULT;
-	while ((ch = getopt(argc, argv, "dfp:S:v")) != -1) {
+	while ((ch = getopt(argc, argv, "dfL:p:S:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			to_stderr = true;
 			break;
 		case 'f':
 			/* The module never detaches: the agent supervises it by its pid. */
+			break;
+		case 'L':
+			errno = 0;
+			life = strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || errno != 0 || life < 10 ||
+			    life > 172800) {
+				fprintf(stderr, "ipsecpol-iked: -L %s: expected the most seconds "
+				    "a child SA may live, 10..172800\n", optarg);
+				return 2;
+			}
+			d.child_life_max_s = (uint32_t)life;
 			break;
 		case 'p':
 			errno = 0;

@@ -180,6 +180,34 @@ plan_mm_offer(const struct ctl_attr *na, struct ipp_mm *mm, struct ipp_err *e)
 /* ------------------------------------------------------------------ messages */
 
 static int
+plan_dpd_attr(const struct ctl_attr *a, struct ipp_dpd *d, struct ipp_err *e)
+{
+	unsigned action = 0;
+
+	switch (a->type) {
+	case IKE_A_DPD_DELAY:
+		if (ctl_get_u32(a, &d->delay_s, e) < 0)
+			return -1;
+		if (d->delay_s > IPP_DPD_DELAY_MAX)
+			return ipp_errf(e, IPP_E_INVAL, "IKE plan: DPD delay %u s, at most %u s "
+			    "allowed", d->delay_s, IPP_DPD_DELAY_MAX);
+		return 0;
+	case IKE_A_DPD_TIMEOUT:
+		if (ctl_get_u32(a, &d->timeout_s, e) < 0)
+			return -1;
+		if (d->timeout_s == 0 || d->timeout_s > IPP_DPD_TIMEOUT_MAX)
+			return ipp_errf(e, IPP_E_INVAL, "IKE plan: DPD timeout %u s, expected "
+			    "1..%u s", d->timeout_s, IPP_DPD_TIMEOUT_MAX);
+		return 0;
+	default:
+		if (plan_u8(a, IPP_DPD_ACTION_MAX, &action, "DPD action", e) < 0)
+			return -1;
+		d->action = (enum ipp_dpd_action)action;
+		return 0;
+	}
+}
+
+static int
 plan_main_attr(const struct ctl_attr *a, struct ipp_ike_main *m, struct ipp_err *e)
 {
 	switch (a->type) {
@@ -203,6 +231,10 @@ plan_main_attr(const struct ctl_attr *a, struct ipp_ike_main *m, struct ipp_err 
 	case IKE_A_DEF_AUTH:
 		return plan_auth(a, &m->defrule.auth, &m->defrule.nauth,
 		    "default response rule", e);
+	case IKE_A_DPD_DELAY:
+	case IKE_A_DPD_TIMEOUT:
+	case IKE_A_DPD_ACTION:
+		return plan_dpd_attr(a, &m->dpd, e);
 	default:
 		return 0;
 	}
@@ -228,6 +260,9 @@ plan_main(struct ike_plan_rx *rx, const uint8_t *p, size_t len, struct ipp_err *
 			return -1;
 	if (rc < 0)
 		return -1;
+	if (m->dpd.delay_s != 0 && m->dpd.timeout_s == 0)
+		return ipp_errf(e, IPP_E_INVAL, "IKE plan %u: DPD delay %u s without a timeout",
+		    rx->next.gen, m->dpd.delay_s);
 	if (ipp_mm_validate(&m->mm, e) < 0)
 		return ipp_err_prefix(e, "IKE plan %u, policy '%s'", rx->next.gen, m->policy);
 	return 0;

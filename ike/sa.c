@@ -327,26 +327,29 @@ ike_child_with_peer(const struct ike_engine *e, const struct sockaddr_storage *r
 	return false;
 }
 
-/* Soft expiry at 85..90 % of the hard limit, so peers that negotiated together do not
- * rekey together. */
+/*
+ * Soft expiry at 85..90 % of the hard limit on the Quick Mode's initiator, 92..95 % on its
+ * responder: the initiator rekeys, the responder only if it did not, and the jitter keeps
+ * bundles negotiated together from rekeying together.
+ */
 static uint64_t
-soften(uint64_t hard)
+soften(uint64_t hard, bool initiator)
 {
 	uint32_t r = 0;
-	uint64_t span = hard / 20;
+	uint64_t span = initiator ? hard / 20 : hard * 3 / 100;
 
 	if (hard == 0)
 		return 0;
 	if (span > 0 && ike_random(&r, sizeof(r), NULL) == 0)
 		span = r % (span + 1);
-	return hard - hard / 10 - span;
+	return initiator ? hard - hard / 10 - span : hard - hard / 20 - span;
 }
 
 void
 ike_child_set_lifetimes(struct ike_child *c, uint64_t life_s, uint64_t life_kb)
 {
 	c->hard_s = life_s;
-	c->soft_s = soften(life_s);
+	c->soft_s = soften(life_s, c->initiator);
 	c->hard_bytes = life_kb * 1024;
-	c->soft_bytes = soften(c->hard_bytes);
+	c->soft_bytes = soften(c->hard_bytes, c->initiator);
 }

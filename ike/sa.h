@@ -37,11 +37,21 @@ struct ike_pkt {
 	size_t		len;
 };
 
-/* An ACQUIRE waiting for its IKE SA to be established. */
+/* What an initiator's Quick Mode negotiates: the rule, the IDs, and for a rekey the child
+ * it replaces. */
+struct ike_qm_req {
+	uint32_t		reqid;
+	uint32_t		acq_seq;	/* 0 for a rekey */
+	struct ike_ts		ts_local, ts_remote;
+	uint64_t		rekey_of;	/* ike_child.id replaced; 0 = a new child */
+};
+
+/* An ACQUIRE (or a rekey) waiting for its IKE SA to be established. */
 struct ike_pending {
 	struct ike_pending	*next;
-	struct ike_acquire	acq;
+	struct ike_acquire	acq;		/* a rekey: addresses and reqid only */
 	uint64_t		since_ms;
+	struct ike_qm_req	req;
 };
 
 enum ike_qm_step {
@@ -78,6 +88,8 @@ struct ike_qm {
 	uint8_t			last_rx[IKE_RXHASH_LEN];
 	struct ike_timer	rt;
 	uint64_t		linger_until;		/* I_DONE: forget after this */
+	/* lifetimes and rekey */
+	uint64_t		rekey_of;		/* initiator: the child replaced */
 };
 
 enum ike_sa_step {
@@ -132,12 +144,28 @@ struct ike_sa {
 	size_t			nmsgids;
 	uint32_t		nqm;
 	struct ike_pending	*pending;
+	/* dpd (v1_dpd.c): times are ops->now_ms; 0 = not set */
+	bool			dpd_peer;	/* the peer sent the DPD vendor ID */
+	uint64_t		dpd_seen_ms;	/* last sign of life from the peer */
+	uint64_t		dpd_rx_pkts;	/* the kernel's inbound count at the last look */
+	uint64_t		dpd_due_ms;	/* next look */
+	uint64_t		dpd_probe_ms;	/* first R-U-THERE not answered yet */
+	uint32_t		dpd_seq;	/* of our last R-U-THERE */
+	uint32_t		dpd_seq_first;	/* of our first unanswered one */
+	bool			dpd_asked;	/* dpd_seq_first is set */
+	unsigned		dpd_probes;	/* R-U-THERE sent since the last answer */
 };
 
 /* A child SA bundle the engine installed; keys are zero. */
 struct ike_child_ent {
 	struct ike_child_ent	*next;
 	struct ike_child	c;
+	/* Lifetimes by the engine's clock (ms, 0 = none; sa_life.c): rekey (or, while a
+	 * rekey runs, check on it) at soft_ms, end at hard_ms; a child replaced by our rekey
+	 * ends at delete_ms. */
+	uint64_t		soft_ms, hard_ms, delete_ms;
+	unsigned		rekey_tries;
+	bool			rekeying;
 };
 
 struct ike_engine {
@@ -201,7 +229,26 @@ struct ike_child_ent *ike_child_find_spi(struct ike_engine *e, uint8_t proto, ui
 /* Calls child_delete and forgets it. */
 void	ike_child_remove(struct ike_engine *e, struct ike_child_ent *ce);
 bool	ike_child_with_peer(const struct ike_engine *e, const struct sockaddr_storage *remote);
-/* Lifetimes: soft limits at about 90 % with jitter. */
+/* Lifetimes: soft limits at 85..90 % (initiator) or 92..95 % (responder) with jitter. */
 void	ike_child_set_lifetimes(struct ike_child *c, uint64_t life_s, uint64_t life_kb);
+
+/* ---- sa_life.c: child lifetimes, rekey, delete ---- */
+/* A child was just added (ike_child_add): arms its timers; when it is the rekey of the
+ * child rekey_of, that one is deleted rekey_delay_ms later. */
+void	ike_life_added(struct ike_engine *e, struct ike_child_ent *ce, uint64_t rekey_of);
+/* The hard lifetime of ce was reached (our clock or the kernel's hard EXPIRE): deleted. */
+void	ike_life_hard(struct ike_engine *e, struct ike_child_ent *ce);
+/* The soft lifetime of ce was reached (our clock or the kernel's soft EXPIRE). */
+void	ike_life_soft(struct ike_engine *e, struct ike_child_ent *ce);
+/* Logs, sends DELETE for ce (when an IKE SA with its peer is left) and removes it. */
+void	ike_life_delete(struct ike_engine *e, struct ike_child_ent *ce, const char *why);
+void	ike_life_tick(struct ike_engine *e, uint64_t now);
+/* The earliest child timer, or UINT64_MAX. */
+uint64_t ike_life_next(const struct ike_engine *e);
+/* Deletes the children the plan in force no longer has a rule for. */
+void	ike_life_prune(struct ike_engine *e);
+unsigned ike_life_delete_peer(struct ike_engine *e, const struct sockaddr_storage *remote,
+	    bool send_delete);
+void	ike_life_shutdown(struct ike_engine *e);
 
 #endif

@@ -21,6 +21,10 @@ void	ike_v1_tick(struct ike_engine *e);
 int64_t	ike_v1_next_timeout(struct ike_engine *e, uint64_t now);
 /* Tells the peer that c is gone (protected DELETE, when an IKE SA is left). */
 void	ike_v1_send_delete_child(struct ike_engine *e, const struct ike_child *c);
+/* Starts the rekey of c: a Quick Mode for its rule and IDs under an IKE SA with the peer
+ * that may carry one more, or a new Main Mode.  0 (started or queued), -ENOENT (no
+ * negotiate rule c->reqid in the plan), or -errno as ike_engine_acquire. */
+int	ike_v1_rekey(struct ike_engine *e, const struct ike_child *c);
 
 /* ---- v1_msg.c ---- */
 /* A message decoded: header, its chain (decrypted when E), and what to free. */
@@ -92,12 +96,19 @@ uint32_t v1_spi_get(const uint8_t *p);
 void	v1_mm_input(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in);
 /* A new responder SA for a first message. */
 void	v1_mm_respond(struct ike_engine *e, struct v1_in *in);
+/* A new Main Mode as initiator with a's addresses; q (its Quick Mode) waits for it. */
 int	v1_mm_start(struct ike_engine *e, const struct ike_acquire *a,
-	    const struct ipp_ike_rule *r, const struct ipp_auth *auth);
+	    const struct ike_qm_req *q, const struct ipp_ike_rule *r,
+	    const struct ipp_auth *auth);
 void	v1_mm_timeout(struct ike_engine *e, struct ike_sa *sa);
+/* Quick Modes one IKE SA may carry under the plan (master-key PFS: 1); 0 = no limit. */
+uint32_t v1_qm_per_mm(const struct ike_engine *e);
 
 /* ---- v1_qm.c ---- */
-void	v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_acquire *a);
+/* The Quick Mode of an ACQUIRE: its IDs are the policy's selector, with the packet's
+ * host addresses where the selector has a wildcard side. */
+void	v1_qm_req_acquire(const struct ike_acquire *a, struct ike_qm_req *q);
+void	v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_qm_req *q);
 void	v1_qm_input(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in);
 /* Retransmits or gives up; returns false when qm was freed. */
 bool	v1_qm_timeout(struct ike_engine *e, struct ike_sa *sa, struct ike_qm *qm);
@@ -116,5 +127,21 @@ void	v1_info_delete(struct ike_engine *e, struct ike_sa *sa, uint8_t proto,
 	    const uint8_t *spis, uint8_t spi_len, uint16_t nspi);
 /* INITIAL-CONTACT from the peer of sa: drop every other SA with it. */
 void	v1_initial_contact(struct ike_engine *e, struct ike_sa *sa);
+
+/* ---- v1_dpd.c: dead peer detection (RFC 3706) ---- */
+/* Our DPD vendor ID payload (Main Mode messages 1 and 2). */
+int	v1_dpd_put_vid(struct isakmp_buf *b);
+/* Notes whether the peer's message carries the DPD vendor ID. */
+void	v1_dpd_scan_vid(struct ike_sa *sa, const struct v1_in *in);
+/* sa is established: starts the idle timer when the peer and the plan want DPD. */
+void	v1_dpd_start(struct ike_engine *e, struct ike_sa *sa);
+/* An authenticated message from the peer of sa: it is alive. */
+void	v1_dpd_alive(struct ike_engine *e, struct ike_sa *sa);
+/* A protected R-U-THERE (answered) or R-U-THERE-ACK (checked against ours). */
+void	v1_dpd_notify(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_notify *n);
+/* The plan changed: DPD starts or stops on established SAs. */
+void	v1_dpd_replan(struct ike_engine *e);
+/* Runs what is due: probes, and the DPD action on dead peers (which frees SAs). */
+void	v1_dpd_tick(struct ike_engine *e, uint64_t now);
 
 #endif

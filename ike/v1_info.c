@@ -194,9 +194,9 @@ got_notify(struct ike_engine *e, struct ike_sa *sa, const struct isakmp_pl *pl,
 		v1_initial_contact(e, sa);
 		return;
 	}
-	if (n.type == ISAKMP_N_DPD_R_U_THERE && protected) {
-		v1_info_notify(e, sa, n.proto, ISAKMP_N_DPD_R_U_THERE_ACK, n.spi, n.spi_len,
-		    n.data, n.data_len);
+	if ((n.type == ISAKMP_N_DPD_R_U_THERE || n.type == ISAKMP_N_DPD_R_U_THERE_ACK) &&
+	    protected) {
+		v1_dpd_notify(e, sa, &n);
 		return;
 	}
 	if (n.type >= 16384)
@@ -269,5 +269,8 @@ v1_info_input(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 	if (self) {
 		e->st.mm_current--;
 		ike_sa_free(e, sa);
+		return;
 	}
+	/* After the notifies: an R-U-THERE-ACK is checked against the questions still open. */
+	v1_dpd_alive(e, sa);
 }

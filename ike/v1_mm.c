@@ -161,8 +161,8 @@ send_keep(struct ike_engine *e, struct ike_sa *sa, struct isakmp_buf *b)
 /* ---- initiator ---- */
 
 int
-v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_ike_rule *r,
-    const struct ipp_auth *auth)
+v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ike_qm_req *q,
+    const struct ipp_ike_rule *r, const struct ipp_auth *auth)
 {
 	const struct ipp_mm *mm = &e->plan->main.mm;
 	const struct ike_auth_ops *ops = ike_auth_ops(auth->kind);
@@ -171,7 +171,7 @@ v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_
 	struct isakmp_buf b;
 	struct isakmp_err err;
 	struct ike_sa *sa;
-	size_t start;
+	size_t start, end;
 
 	if (mm->noffers == 0 || ops == NULL) {
 		ike_log(e, LOG_ERR, "rule '%s': the policy has no Main Mode offers", r->name);
@@ -188,6 +188,7 @@ v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_
 	if (sa == NULL || p == NULL)
 		goto nomem;
 	p->acq = *a;
+	p->req = *q;
 	p->since_ms = ike_now(e);
 	sa->pending = p;
 	p = NULL;
@@ -203,12 +204,14 @@ v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_
 	v1_begin(&b, sa, ISAKMP_EXCH_ID_PROT, 0, false);
 	start = b.len;
 	v1_sa_put_mm(&b, sa->offers, sa->noffers, ops->v1_method, sa->chosen.life_s);
-	if (isakmp_buf_finish(&b, &err) != 0 || b.len < start + ISAKMP_GEN_LEN ||
-	    (sa->sai_b = malloc(b.len - start - ISAKMP_GEN_LEN)) == NULL) {
+	end = b.len;
+	v1_dpd_put_vid(&b);
+	if (isakmp_buf_finish(&b, &err) != 0 || end < start + ISAKMP_GEN_LEN ||
+	    (sa->sai_b = malloc(end - start - ISAKMP_GEN_LEN)) == NULL) {
 		isakmp_buf_free(&b);
 		goto nomem;
 	}
-	sa->sai_len = b.len - start - ISAKMP_GEN_LEN;
+	sa->sai_len = end - start - ISAKMP_GEN_LEN;
 	memcpy(sa->sai_b, b.p + start + ISAKMP_GEN_LEN, sa->sai_len);
 	sa->step = IKE_MM_I1;
 	ike_timer_start(e, &sa->rt);
@@ -254,6 +257,7 @@ i_got_sa(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 	}
 	sa->chosen.life_s = ike_prop_life(sa->chosen.life_s, mine, &lowered);
 	memcpy(sa->rcookie, in->m.hdr.rcookie, IKE_SPI_LEN);
+	v1_dpd_scan_vid(sa, in);
 	if (make_ke(sa) != 0) {
 		v1_sa_fail(e, sa, "cannot make a key pair for group %u", sa->chosen.group);
 		return;
@@ -444,12 +448,13 @@ established(struct ike_engine *e, struct ike_sa *sa, bool ic)
 	    ike_prop_mm_str(&sa->chosen, p, sizeof(p)), (unsigned)sa->chosen.life_s);
 	if (ic)
 		v1_initial_contact(e, sa);
+	v1_dpd_start(e, sa);
 	pend = sa->pending;
 	sa->pending = NULL;
 	while (pend != NULL) {
 		struct ike_pending *next = pend->next;
 
-		v1_qm_start(e, sa, &pend->acq);
+		v1_qm_start(e, sa, &pend->req);
 		free(pend);
 		pend = next;
 	}
@@ -639,6 +644,7 @@ v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 	}
 	memcpy(sa->sai_b, pl->body, pl->len);
 	sa->sai_len = pl->len;
+	v1_dpd_scan_vid(sa, in);
 	v1_begin(&b, sa, ISAKMP_EXCH_ID_PROT, 0, false);
 	isakmp_sa_begin(&b, ISAKMP_DOI_IPSEC, ISAKMP_SIT_IDENTITY_ONLY);
 	isakmp_prop_begin(&b, 1, ISAKMP_PROTO_ISAKMP, NULL, 0);
@@ -649,6 +655,7 @@ v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 	isakmp_xform_end(&b);
 	isakmp_prop_end(&b);
 	isakmp_sa_end(&b);
+	v1_dpd_put_vid(&b);
 	if (isakmp_buf_finish(&b, &err) != 0) {
 		isakmp_buf_free(&b);
 		ike_sa_free(e, sa);
@@ -797,14 +804,49 @@ acquire_running(struct ike_engine *e, const struct ike_acquire *a)
 static bool
 qm_budget(const struct ike_engine *e, const struct ike_sa *sa)
 {
-	const struct ipp_mm *mm = &e->plan->main.mm;
-	uint32_t per_mm = mm->pfs ? 1 : mm->qm_per_mm;
+	uint32_t per_mm = v1_qm_per_mm(e);
 
 	return per_mm == 0 || sa->nqm + v1_qm_running(sa) < per_mm;
 }
 
-int
-ike_v1_acquire(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_ike_rule *r)
+uint32_t
+v1_qm_per_mm(const struct ike_engine *e)
+{
+	const struct ipp_mm *mm;
+
+	if (e->plan == NULL)
+		return 0;
+	mm = &e->plan->main.mm;
+	return mm->pfs ? 1 : mm->qm_per_mm;
+}
+
+/* An established IKE SA with a's peer that may carry the Quick Mode for r: its
+ * authentication suits the rule, it has budget left, and a tenth of its life at least, so
+ * that the Quick Mode ends well before the IKE SA does.  The newest. */
+static struct ike_sa *
+usable_sa(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_ike_rule *r)
+{
+	struct ike_sa *best = NULL;
+	uint64_t now = ike_now(e);
+
+	for (struct ike_sa *sa = e->sas; sa != NULL; sa = sa->next) {
+		if (sa->step != IKE_MM_DONE || !ike_host_equal(&sa->remote, &a->remote) ||
+		    !ike_host_equal(&sa->local, &a->local) ||
+		    !ike_auth_allows(r->auth, r->nauth, sa) || !qm_budget(e, sa))
+			continue;
+		if (sa->expire_ms != 0 && sa->expire_ms < now + (uint64_t)sa->chosen.life_s * 100)
+			continue;
+		if (best == NULL || sa->serial > best->serial)
+			best = sa;
+	}
+	return best;
+}
+
+/* Quick Mode q for rule r with a's peer: now, after a Main Mode already running, or after
+ * a new one. */
+static int
+qm_request(struct ike_engine *e, const struct ike_acquire *a, const struct ike_qm_req *q,
+    const struct ipp_ike_rule *r)
 {
 	char who[IPP_NAME_MAX + 16];
 	const struct ipp_auth *auth;
@@ -814,17 +856,14 @@ ike_v1_acquire(struct ike_engine *e, const struct ike_acquire *a, const struct i
 	auth = ike_auth_pick(e, r->auth, r->nauth, who, true);
 	if (auth == NULL)
 		return -EPERM;
-	if (acquire_running(e, a))
-		return 1;
-	sa = ike_sa_find_peer(e, (const struct sockaddr *)&a->local,
-	    (const struct sockaddr *)&a->remote, true);
-	if (sa != NULL && ike_auth_allows(r->auth, r->nauth, sa) && qm_budget(e, sa)) {
+	sa = usable_sa(e, a, r);
+	if (sa != NULL) {
 		if (v1_qm_running(sa) >= e->lim.qm_max_per_mm ||
 		    e->st.child_current >= e->lim.child_max) {
 			e->st.half_open_drops++;
 			return -EAGAIN;
 		}
-		v1_qm_start(e, sa, a);
+		v1_qm_start(e, sa, q);
 		return 0;
 	}
 	for (sa = e->sas; sa != NULL; sa = sa->next) {
@@ -838,10 +877,43 @@ ike_v1_acquire(struct ike_engine *e, const struct ike_acquire *a, const struct i
 		if (p == NULL)
 			return -ENOMEM;
 		p->acq = *a;
+		p->req = *q;
 		p->since_ms = ike_now(e);
 		p->next = sa->pending;
 		sa->pending = p;
 		return 0;
 	}
-	return v1_mm_start(e, a, r, auth);
+	return v1_mm_start(e, a, q, r, auth);
+}
+
+int
+ike_v1_acquire(struct ike_engine *e, const struct ike_acquire *a, const struct ipp_ike_rule *r)
+{
+	struct ike_qm_req q;
+
+	if (acquire_running(e, a))
+		return 1;
+	v1_qm_req_acquire(a, &q);
+	return qm_request(e, a, &q, r);
+}
+
+int
+ike_v1_rekey(struct ike_engine *e, const struct ike_child *c)
+{
+	const struct ipp_ike_rule *r = ike_rule_by_reqid(e, c->reqid);
+	struct ike_acquire a;
+	struct ike_qm_req q;
+
+	if (r == NULL || r->action != IPP_ACTION_NEGOTIATE || r->noffers == 0)
+		return -ENOENT;
+	memset(&a, 0, sizeof(a));
+	a.reqid = c->reqid;
+	a.local = c->local;
+	a.remote = c->remote;
+	memset(&q, 0, sizeof(q));
+	q.reqid = c->reqid;
+	q.ts_local = c->ts_local;
+	q.ts_remote = c->ts_remote;
+	q.rekey_of = c->id;
+	return qm_request(e, &a, &q, r);
 }

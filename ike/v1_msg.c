@@ -285,16 +285,32 @@ done:
 	free(in);
 }
 
+/* An established IKE SA that carried all the Quick Modes the policy allows it (quick modes
+ * per main mode; master-key PFS: one) and has none left running: it is deleted, and the
+ * next Quick Mode with the peer starts a fresh Main Mode. */
+static bool
+used_up(const struct ike_engine *e, const struct ike_sa *sa)
+{
+	uint32_t per_mm = v1_qm_per_mm(e);
+
+	return sa->step == IKE_MM_DONE && per_mm != 0 && sa->nqm >= per_mm &&
+	    sa->qms == NULL && sa->pending == NULL;
+}
+
 int64_t
 ike_v1_next_timeout(struct ike_engine *e, uint64_t now)
 {
 	uint64_t best = UINT64_MAX;
 
 	for (struct ike_sa *sa = e->sas; sa != NULL; sa = sa->next) {
+		if (used_up(e, sa))
+			best = now;
 		if (sa->rt.due_ms != 0 && sa->rt.due_ms < best)
 			best = sa->rt.due_ms;
 		if (sa->expire_ms != 0 && sa->expire_ms < best)
 			best = sa->expire_ms;
+		if (sa->dpd_due_ms != 0 && sa->dpd_due_ms < best)
+			best = sa->dpd_due_ms;
 		for (struct ike_qm *qm = sa->qms; qm != NULL; qm = qm->next) {
 			if (qm->rt.due_ms != 0 && qm->rt.due_ms < best)
 				best = qm->rt.due_ms;
@@ -327,6 +343,18 @@ ike_v1_tick(struct ike_engine *e)
 			ike_sa_free(e, sa);
 			continue;
 		}
+		if (used_up(e, sa)) {
+			char a[IKE_ADDR_STRLEN];
+
+			ike_log(e, LOG_INFO, "IKE SA with %s carried %u Quick Modes, all the policy "
+			    "allows one Main Mode (%s); deleting it",
+			    ike_addr_str(&sa->remote, a, sizeof(a)), sa->nqm, e->plan->main.mm.pfs ?
+			    "master key PFS" : "quick modes per main mode");
+			v1_info_delete(e, sa, ISAKMP_PROTO_ISAKMP, NULL, 16, 1);
+			e->st.mm_current--;
+			ike_sa_free(e, sa);
+			continue;
+		}
 		if (ike_timer_due(e, &sa->rt)) {
 			v1_mm_timeout(e, sa);
 			continue;	/* sa may be gone */
@@ -339,4 +367,5 @@ ike_v1_tick(struct ike_engine *e)
 				v1_qm_timeout(e, sa, qm);
 		}
 	}
+	v1_dpd_tick(e, now);
 }

@@ -24,6 +24,16 @@ linger_ms(const struct ike_engine *e)
 	return (uint64_t)e->lim.retrans_first_ms * ((2ull << e->lim.retrans_tries) - 1);
 }
 
+/* The operator's ceiling on children's lifetimes (ipsecpol-iked -L) lowers the policy's. */
+static void
+life_cap(const struct ike_engine *e, struct ike_qm_prop *p)
+{
+	uint32_t max = e->lim.child_life_max_s;
+
+	if (max != 0 && (p->life_s == 0 || p->life_s > max))
+		p->life_s = max;
+}
+
 static uint8_t
 isakmp_proto(uint8_t kproto)
 {
@@ -116,7 +126,17 @@ put_ids(struct isakmp_buf *b, const struct ike_ts *ci, const struct ike_ts *cr)
 }
 
 void
-v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_acquire *a)
+v1_qm_req_acquire(const struct ike_acquire *a, struct ike_qm_req *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->reqid = a->reqid;
+	q->acq_seq = a->seq;
+	ts_side(&a->policy_sel, &a->packet_sel, true, &q->ts_local);
+	ts_side(&a->policy_sel, &a->packet_sel, false, &q->ts_remote);
+}
+
+void
+v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_qm_req *a)
 {
 	const struct ipp_ike_rule *r = ike_rule_by_reqid(e, a->reqid);
 	uint32_t spi_esp = 0, spi_ah = 0;
@@ -148,9 +168,9 @@ v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_acquire *a
 		need_esp |= esp;
 		need_ah |= ah;
 	}
-	if ((need_esp && alloc_spi(e, sa, IPPROTO_ESP, r->mode, r->reqid, a->seq,
+	if ((need_esp && alloc_spi(e, sa, IPPROTO_ESP, r->mode, r->reqid, a->acq_seq,
 	    &spi_esp) != 0) || (need_ah && alloc_spi(e, sa, IPPROTO_AH, r->mode, r->reqid,
-	    a->seq, &spi_ah) != 0)) {
+	    a->acq_seq, &spi_ah) != 0)) {
 		qm_log(e, sa, NULL, LOG_ERR, "rule '%s': no SPI from the kernel", r->name);
 		e->st.qm_failed++;
 		return;
@@ -163,6 +183,7 @@ v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_acquire *a
 		struct ike_qm_prop *p = &qm->offered[n];
 
 		ike_prop_qm_from_offer(&r->offers[i], r->mode, sa->chosen.group, p);
+		life_cap(e, p);
 		if (p->pfs_group != pfs) {
 			qm_log(e, sa, qm, LOG_WARNING, "offer %zu left out: its PFS setting "
 			    "differs from the first offer's", i + 1);
@@ -174,10 +195,11 @@ v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_acquire *a
 	}
 	qm->noffered = n;
 	qm->reqid = r->reqid;
-	qm->acq_seq = a->seq;
+	qm->acq_seq = a->acq_seq;
 	qm->mode = r->mode;
-	ts_side(&a->policy_sel, &a->packet_sel, true, &qm->ts_local);
-	ts_side(&a->policy_sel, &a->packet_sel, false, &qm->ts_remote);
+	qm->ts_local = a->ts_local;
+	qm->ts_remote = a->ts_remote;
+	qm->rekey_of = a->rekey_of;
 	qm->ids = true;
 	qm->ni_len = IKE_NONCE_LEN;
 	if (ike_random(qm->ni, qm->ni_len, NULL) != 0)
@@ -216,6 +238,7 @@ static void
 install(struct ike_engine *e, struct ike_sa *sa, struct ike_qm *qm)
 {
 	char p[IKE_PROP_STRLEN];
+	struct ike_child_ent *ce;
 	struct ike_child c;
 	int r = 0;
 
@@ -289,12 +312,14 @@ install(struct ike_engine *e, struct ike_sa *sa, struct ike_qm *qm)
 		e->st.qm_failed++;
 		return;
 	}
-	ike_child_add(e, &c);
+	ce = ike_child_add(e, &c);
 	e->st.qm_ok++;
 	sa->nqm++;
 	qm_log(e, sa, qm, LOG_INFO, "established as %s: %s, SPI in 0x%08x out 0x%08x",
 	    qm->initiator ? "initiator" : "responder",
 	    ike_prop_qm_str(&qm->chosen, p, sizeof(p)), c.p[0].spi_in, c.p[0].spi_out);
+	if (ce != NULL)
+		ike_life_added(e, ce, qm->rekey_of);
 }
 
 /* Checks HASH(1) (or (2) with ni) of a decrypted message.  -1 on a mismatch. */
@@ -622,6 +647,7 @@ r_qm1(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 		struct ike_qm_prop mine;
 
 		ike_prop_qm_from_offer(&rr.offers[offer], rr.mode, sa->chosen.group, &mine);
+		life_cap(e, &mine);
 		qm->chosen.life_s = ike_prop_life(alt->prop.life_s, mine.life_s, &low_s);
 		qm->chosen.life_kb = ike_prop_life(alt->prop.life_kb, mine.life_kb, &low_kb);
 		qm->resp_lifetime = low_s || low_kb;

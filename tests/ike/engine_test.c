@@ -89,6 +89,18 @@ child_delete(void *arg, const struct ike_child *c)
 	p->deleted[p->ndeleted++] = *c;
 }
 
+static int
+child_rx_packets(void *arg, const struct ike_child *c, uint64_t *packets)
+{
+	struct et_peer *p = arg;
+
+	(void)c;
+	if (!p->rx_counters)
+		return -1;
+	*packets = p->rx_packets;
+	return 0;
+}
+
 static const struct ipp_ike_rule *
 rule_for_ids(void *arg, const struct sockaddr *local, const struct sockaddr *remote,
     const struct ike_ts *tl, const struct ike_ts *tr)
@@ -209,6 +221,7 @@ et_start(struct et_lab *l)
 			.arg = p, .now_ms = now_ms, .send = do_send, .spi_alloc = spi_alloc,
 			.child_install = child_install, .child_delete = child_delete,
 			.rule_for_ids = rule_for_ids, .log = log_line,
+			.child_rx_packets = child_rx_packets,
 		};
 
 		if (p->e != NULL)

@@ -47,6 +47,9 @@ struct et_peer {
 	size_t			ndeleted;
 	char			log[ET_LOG_MAX];
 	size_t			loglen;
+	/* dpd: the kernel's inbound packet count child_rx_packets reports, when set */
+	bool			rx_counters;
+	uint64_t		rx_packets;
 };
 
 struct et_lab {

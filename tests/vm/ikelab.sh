@@ -274,6 +274,7 @@ iked = $IKE_IKED
 iked_socket = $d/run/iked.sock
 pidfile = $d/run/ipsecpold.pid
 debounce_ms = 100
+${ike_conf_extra:-}
 EOC
 	echo "=== start $(ike_now) ms" >>"$d/agent.log"
 	nsenter --net="/run/netns/$1" "$IKE_AGENT" -d -f "$d/ipsecpold.conf" >>"$d/agent.log" 2>&1 &
@@ -524,4 +525,81 @@ ike_ours_show() {
 		tap_fail "$1: ipsecpol dynamic show qmsas lists the quick mode with the kernel's SPIs (in $kin, out $kout) and bytes"
 		tap_diag "$qm"
 	fi
+}
+
+# --- dpd (dead peer detection) ----------------------------------------------------------
+# ike_conf_extra (above): lines appended to the ipsecpold.conf ike_ours_start writes.
+
+# ike_dpd_swan_load NS ROLE DELAY TIMEOUT: ike_swan_load for the current cell, with
+# strongSwan's DPD (dpd_delay, IKEv1's dpd_timeout, dpd_action clear) and a trap policy.
+ike_dpd_swan_load() {
+	ike_swan_load "$1" "$2" "$IKE_PSK" trap >/dev/null || return 1
+	f_=$ike_dir/$1/swanctl.conf
+	sed -i -e "s|^\(\t*\)rekey_time = 0\$|&\n\1dpd_delay = $3s\n\1dpd_timeout = $4s|" \
+	    -e "s|^\(\t*\)start_action = trap\$|&\n\1dpd_action = clear|" "$f_"
+	grep -q "dpd_delay = $3s" "$f_" && grep -q 'dpd_action = clear' "$f_" &&
+		ike_swan "$1" --load-all --noprompt --file "$f_"
+}
+
+# ike_dpd_stat NS NAME: the counter NAME of `ipsecpol dynamic show stats` in NS (0 if absent).
+ike_dpd_stat() {
+	ike_ours_cli "$1" dynamic show stats 2>/dev/null |
+		awk -F': ' -v n="$2" '{ k = $1; sub(/ +$/, "", k) } k == n { v = $2 } END { print v + 0 }'
+}
+
+# ike_dpd_ge NS NAME MIN: counter NAME in NS is at least MIN.
+ike_dpd_ge() {
+	[ "$(ike_dpd_stat "$1" "$2")" -ge "$3" ]
+}
+
+# ike_dpd_none NS PEER: no SA with PEER (either way) left in NS's kernel.
+ike_dpd_none() {
+	! ike_states "$1" | awk -v p="$2" '$1 == p || $2 == p { f = 1 } END { exit !f }'
+}
+
+# --- life (issue #8: lifetimes, rekey, delete) ------------------------------------------
+
+# ike_ours_start_life NS SECS: ike_ours_start, with the module's child SA lifetimes capped
+# at SECS (ipsecpol-iked -L; the store's floor is Windows' 300 s), through a wrapper that
+# the agent runs as its module.
+ike_ours_start_life() {
+	w_=$ike_dir/$1/iked-life
+	printf '#!/bin/sh\nexec %s -L %s "$@"\n' "$IKE_IKED" "$2" >"$w_" && chmod 0755 "$w_" ||
+		return 1
+	iked_keep_=$IKE_IKED
+	IKE_IKED=$w_
+	ike_ours_start "$1"
+	rc_=$?
+	IKE_IKED=$iked_keep_
+	return $rc_
+}
+
+# ike_swan_life NS LIFE REKEY: NS's connection again, its child with life_time LIFE and
+# rekey_time REKEY seconds (no random part).
+ike_swan_life() {
+	sed -e "s|^\(\t*\)mode = |\1life_time = ${2}s\n\1rekey_time = ${3}s\n\1rand_time = 0s\n&|" \
+		"$ike_dir/$1/swanctl.conf" >"$ike_dir/$1/swanctl-life.conf" &&
+	ike_swan "$1" --load-all --noprompt --file "$ike_dir/$1/swanctl-life.conf"
+}
+
+# ike_spi_watch NS SRC DST FILE: in the background, every 0.5 s, appends the SPIs of the
+# ESP SAs SRC->DST in NS to FILE; ike_spi_stop ends every watcher.
+ike_spi_watch() {
+	(while :; do
+		ike_states "$1" | awk -v s="$2" -v d="$3" '$1 == s && $2 == d && $3 == "esp" { print $4 }'
+		sleep 0.5
+	done >>"$4" 2>/dev/null) &
+	ike_spi_pids="${ike_spi_pids:-} $!"
+	tap_cleanup "kill $! 2>/dev/null"
+}
+
+ike_spi_stop() {
+	# shellcheck disable=SC2086
+	[ -n "${ike_spi_pids:-}" ] && kill $ike_spi_pids 2>/dev/null
+	ike_spi_pids=
+}
+
+# ike_ping_sum FILE: "SENT RECEIVED" from busybox ping's summary in FILE.
+ike_ping_sum() {
+	sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) packets received.*/\1 \2/p' "$1"
 }
