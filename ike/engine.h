@@ -105,7 +105,8 @@ struct ike_child_proto {
  * endpoints.  ts_local/ts_remote are the Quick Mode IDs from our point of view (out: from
  * ts_local to ts_remote).  Lifetimes: hard = negotiated; soft = 85..90 % of hard on the
  * side that initiated the Quick Mode, 92..95 % on the responder, with a per-SA jitter, so
- * the initiator rekeys and the two sides do not rekey at once.  0 = no limit.
+ * the initiator rekeys and the two sides do not rekey at once; a short lifetime in seconds
+ * keeps up to 10 s (responder 5 s) for the rekey.  0 = no limit.
  */
 struct ike_child {
 	uint64_t		id;		/* engine-unique, never 0 */

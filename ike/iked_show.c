@@ -179,6 +179,8 @@ show_stats(struct show_ctx *x)
 		{ "SA installs", k->installs }, { "SA installs failed", k->install_failed },
 		{ "SA deletes", k->deletes }, { "kernel event overruns", k->event_overruns },
 		{ "plan generation", x->d->plan.gen },
+		/* lifetimes and rekey */
+		{ "rekeys", s.rekeys }, { "quick-mode SAs expired", s.child_expired },
 	};
 
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)

@@ -330,26 +330,35 @@ ike_child_with_peer(const struct ike_engine *e, const struct sockaddr_storage *r
 /*
  * Soft expiry at 85..90 % of the hard limit on the Quick Mode's initiator, 92..95 % on its
  * responder: the initiator rekeys, the responder only if it did not, and the jitter keeps
- * bundles negotiated together from rekeying together.
+ * bundles negotiated together from rekeying together.  Short lifetimes keep a floor of time
+ * for the rekey (floor units: 10 s before the end on the initiator, 5 s on the responder,
+ * within a quarter and an eighth of the lifetime): a Quick Mode can take seconds.
  */
 static uint64_t
-soften(uint64_t hard, bool initiator)
+soften(uint64_t hard, bool initiator, uint64_t floor)
 {
 	uint32_t r = 0;
 	uint64_t span = initiator ? hard / 20 : hard * 3 / 100;
+	uint64_t m = initiator ? hard / 10 : hard / 20;
+	uint64_t cap = initiator ? hard / 4 : hard / 8;
+	uint64_t f = initiator ? floor : floor / 2;
 
 	if (hard == 0)
 		return 0;
+	if (f > cap)
+		f = cap;
+	if (m < f)
+		m = f;
 	if (span > 0 && ike_random(&r, sizeof(r), NULL) == 0)
 		span = r % (span + 1);
-	return initiator ? hard - hard / 10 - span : hard - hard / 20 - span;
+	return hard - m - span;
 }
 
 void
 ike_child_set_lifetimes(struct ike_child *c, uint64_t life_s, uint64_t life_kb)
 {
 	c->hard_s = life_s;
-	c->soft_s = soften(life_s, c->initiator);
+	c->soft_s = soften(life_s, c->initiator, 10);
 	c->hard_bytes = life_kb * 1024;
-	c->soft_bytes = soften(c->hard_bytes, c->initiator);
+	c->soft_bytes = soften(c->hard_bytes, c->initiator, 0);
 }

@@ -229,7 +229,8 @@ struct ike_child_ent *ike_child_find_spi(struct ike_engine *e, uint8_t proto, ui
 /* Calls child_delete and forgets it. */
 void	ike_child_remove(struct ike_engine *e, struct ike_child_ent *ce);
 bool	ike_child_with_peer(const struct ike_engine *e, const struct sockaddr_storage *remote);
-/* Lifetimes: soft limits at 85..90 % (initiator) or 92..95 % (responder) with jitter. */
+/* Lifetimes: soft limits at 85..90 % (initiator) or 92..95 % (responder) with jitter;
+ * short ones in seconds keep up to 10 s (5 s) for the rekey. */
 void	ike_child_set_lifetimes(struct ike_child *c, uint64_t life_s, uint64_t life_kb);
 
 /* ---- sa_life.c: child lifetimes, rekey, delete ---- */

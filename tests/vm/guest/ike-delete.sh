@@ -90,6 +90,27 @@ else
 	tap_fail "strongSwan terminates the IKE SA: ipsecpol dynamic show mmsas still lists it"
 	tap_diag "$(ike_ours_cli "$s_a" dynamic show mmsas 2>&1)"
 fi
+
+# Our rule leaves the policy (unassigned): the module deletes its SAs with strongSwan.
+up "ours->strongSwan a third time" "$s_a" "$cell_a" "$cell_b"
+if o=$(ike_ours_cli "$s_a" -w REG -p "IKE lab" -y 2>&1) && o=$(ike_ours_cli "$s_a" refresh 2>&1); then
+	tap_ok "the policy is unassigned and the agent refreshed"
+else
+	tap_fail "the policy is unassigned and the agent refreshed"
+	tap_diag "$o"
+fi
+if ike_wait 15 sh -c "! STRONGSWAN_CONF=$ike_dir/$s_b/strongswan.conf swanctl --list-sas --uri unix://$ike_dir/$s_b/charon.vici | grep -q 'lab{'"; then
+	tap_ok "rule removed: strongSwan has no CHILD_SA with us any more"
+else
+	tap_fail "rule removed: strongSwan still lists a CHILD_SA with us"
+	tap_diag "$(ike_swan "$s_b" --list-sas 2>&1)" "$(tail -n 15 "$ike_dir/$s_a/agent.log")"
+fi
+gone_ours "rule removed" "$s_a" "$cell_b"
+if grep -q 'belongs to a rule the new plan does not have' "$ike_dir/$s_a/agent.log"; then
+	tap_ok "rule removed: our log says why the SAs went"
+else
+	tap_fail "rule removed: our log does not say why the SAs went"
+fi
 ike_ours_stop "$s_a"
 
 # --- ours on both sides ---

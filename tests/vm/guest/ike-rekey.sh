@@ -14,7 +14,7 @@ o=$(ike_ours_built) || ike_bail "our programs are built" "$o"
 ike_cell_vars transport cbc nopfs
 
 # Lab 1: ours in A, strongSwan in B (its child lives 30 s too; it rekeys at 28 s, ours
-# between 25 and 27 s, so ours rekeys the children it initiated).
+# at 22 or 23 s, so ours rekeys the children it initiated).
 ike_setup rks
 s_a=$ike_a s_b=$ike_b
 ike_swan_start "$s_b" || ike_bail "charon starts in $s_b" "$(ike_log "$s_b")"
@@ -90,9 +90,15 @@ check "ours->strongSwan" "$s_a" "$s_b"
 check "ours->ours" "$o_a" "$o_b"
 
 # Who rekeyed: our logs say so; strongSwan's says it installed the new SAs.
+# A initiated the first SAs and rekeys; B rekeys only when A did not in time, and after a
+# collision (both at once) the surviving twin may be B's, which B then rekeys.
 n=$(grep -c 'rekeyed: replaced by' "$ike_dir/$o_a/agent.log")
-if [ "$n" -ge 5 ]; then tap_ok "ours->ours: A (the initiator) logged $n rekeys"
-else tap_fail "ours->ours: A logged $n rekeys (at least 5 expected)"; fi
+m=$(grep -c 'rekeyed: replaced by' "$ike_dir/$o_b/agent.log")
+if [ $((n + m)) -ge 5 ] && [ "$n" -ge 1 ]; then
+	tap_ok "ours->ours: the engines logged $((n + m)) rekeys (A $n, B $m)"
+else
+	tap_fail "ours->ours: the engines logged $((n + m)) rekeys (A $n, B $m; at least 5, A first)"
+fi
 n=$(grep -c 'rekeyed: replaced by' "$ike_dir/$s_a/agent.log")
 m=$(grep -c 'CHILD_SA lab{[0-9]*} established' "$ike_dir/$s_b/charon.log")
 if [ $((n + 0)) -ge 5 ] && [ "$m" -ge 6 ]; then
@@ -104,7 +110,7 @@ fi
 # No rekey ran into a hard expiry.
 if grep -q 'reached its hard lifetime' "$ike_dir/$s_a/agent.log" "$ike_dir/$o_a/agent.log" "$ike_dir/$o_b/agent.log"; then
 	tap_fail "a child SA reached its hard lifetime (a rekey came too late)"
-	tap_diag "$(grep -h 'hard lifetime' "$ike_dir/$s_a/agent.log" "$ike_dir/$o_a/agent.log" "$ike_dir/$o_b/agent.log")"
+	tap_diag "$(grep -h 'reached its hard lifetime' "$ike_dir/$s_a/agent.log" "$ike_dir/$o_a/agent.log" "$ike_dir/$o_b/agent.log")"
 else
 	tap_ok "no child SA reached its hard lifetime: every one was replaced in time"
 fi
