@@ -26,8 +26,15 @@ demo_step() {
 	printf '\n==> [%s s] %s\n' "$((($(ike_now) - demo_t0) / 1000))" "$*"
 }
 
-# demo_quote WORD: WORD as a shell would need it typed.
+# demo_quote WORD: WORD as a shell would need it typed; TAG="VALUE" as netsh users write it.
 demo_quote() {
+	case $1 in
+	[A-Za-z]*=*[!A-Za-z0-9_./:=+,@%-]*)
+		case ${1#*=} in
+		*[\"\\\$\`!]*) ;;
+		*) printf '%s="%s"' "${1%%=*}" "${1#*=}"; return ;;
+		esac ;;
+	esac
 	case $1 in
 	'' | *[!A-Za-z0-9_./:=+,@%-]*) printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
 	*) printf '%s' "$1" ;;
@@ -67,7 +74,10 @@ on_quiet() {
 # demo_sas HOST: shows the ESP SAs of HOST without their keys (the command shown is the
 # command run), and sets $sas to them as "SRC DST SPI PACKETS" lines.
 demo_sas() {
-	on "$1" sh -c "ip -s xfrm state | grep -e '^src' -e 'proto esp' -e 'bytes), [0-9]*(packets)'"
+	p_="ip -s xfrm state | grep -e '^src' -e 'proto esp' -e 'bytes), [0-9]*(packets)'"
+	printf '[%s] $ %s\n' "$1" "$p_"
+	on_quiet "$1" sh -c "$p_" >"$ike_dir/on.out" 2>&1
+	sed 's/^/    /' "$ike_dir/on.out"
 	sas=$(awk '/^src / { s = $2; d = $4 } / spi / { spi = $4; sub(/\(.*/, "", spi) }
 		/bytes\), [0-9]+\(packets\)/ { p = $2; sub(/\(.*/, "", p); print s, d, spi, p }' \
 		"$ike_dir/on.out")
