@@ -176,7 +176,7 @@ demo_warm() {
 demo_warm >"$ike_dir/warm.out" 2>&1 &
 demo_warm_pid=$!
 tap_cleanup "ip netns del demowarm"
-k_gcm= k_cbc= k_sha= hex=
+k_gcm='' k_cbc='' k_sha='' hex=''
 
 demo_step "two hosts: network namespaces $demo_a (192.0.2.1) and $demo_b (192.0.2.2) joined by a veth pair"
 vm_pair "$demo_a" "$demo_b" "$ike_a4" "$ike_b4" || ike_bail "create the namespaces $demo_a and $demo_b"
@@ -305,6 +305,7 @@ fi
 
 demo_step "what the IKE modules negotiated, as ipsecpol shows it on both hosts"
 for x in "$demo_a $ike_b4 $ike_a4" "$demo_b $ike_a4 $ike_b4"; do
+	# shellcheck disable=SC2086
 	set -- $x
 	on "$1" ipsecpol dynamic show mmsas
 	mm=$(cat "$ike_dir/on.out")
