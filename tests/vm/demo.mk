@@ -1,1 +1,4 @@
 # tests/vm/demo.mk: the two-host demo and the IKE benchmark (issue #8).  Included by the top-level Makefile.am.
+# The README's main job, tools/demo, runs this guest script alone in the VM lab; the lab
+# runs it with the others, with its checks as TAP points.
+VM_GUEST_TESTS += tests/vm/guest/ike-demo.sh
