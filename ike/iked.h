@@ -44,6 +44,7 @@ struct iked_counters {
 	uint64_t	acquires;		/* ACQUIREs handed to the engine */
 	uint64_t	acquires_refused;	/* no rule, no auth, limits */
 	uint64_t	expires_soft, expires_hard;
+	uint64_t	expires_stale;		/* hard EXPIREs of a larval state, ignored */
 	uint64_t	plans, plans_refused;
 	uint64_t	installs, install_failed, deletes;
 	uint64_t	udp_truncated;		/* datagrams larger than the buffer */

@@ -80,6 +80,33 @@ ev_acquire(struct iked *d, const struct xfrm_event_acquire *a)
 	    rc == 1 ? "negotiation already running" : "negotiating");
 }
 
+/*
+ * Whether a hard EXPIRE is about an object that is no longer the SA we know by that SPI.
+ * The kernel deletes an SA before it reports its hard expiry, so a state that still answers
+ * to the SPI is a newer one: typically our SA installed (UPDSA) over the larval state of
+ * ALLOCSPI, whose own timer (xfrm_acq_expires) fired while the install was blocked, and
+ * whose EXPIRE we read only now.  Taking it for our SA would tear down a fresh child.
+ */
+static bool
+ev_expire_stale(struct iked *d, const struct xfrm_event_expire *x)
+{
+	struct xfrm_state_id id;
+	struct xfrm_state st;
+	int rc;
+
+	memset(&id, 0, sizeof(id));
+	id.family = x->family;
+	id.daddr = x->daddr;
+	id.spi = x->spi;
+	id.proto = x->proto;
+	id.mark = x->mark;
+	rc = xfrm_state_get(d->xh, &id, &st);
+	if (rc < 0)
+		return false;
+	xfrm_state_wipe(&st);
+	return true;
+}
+
 static void
 ev_expire(struct iked *d, const struct xfrm_event_expire *x)
 {
@@ -87,6 +114,12 @@ ev_expire(struct iked *d, const struct xfrm_event_expire *x)
 	int rc;
 
 	inet_ntop(x->family, &x->daddr, t, sizeof(t));
+	if (x->hard && ev_expire_stale(d, x)) {
+		d->cnt.expires_stale++;
+		log_info("hard expiry of spi 0x%08x to %s ignored: the kernel holds a newer SA "
+		    "with that SPI (the expiry was for its larval state)", x->spi, t);
+		return;
+	}
 	if (x->hard)
 		d->cnt.expires_hard++;
 	else

@@ -175,6 +175,7 @@ show_stats(struct show_ctx *x)
 		{ "oversized datagrams", k->udp_truncated },
 		{ "acquires", k->acquires }, { "acquires refused", k->acquires_refused },
 		{ "soft expiries", k->expires_soft }, { "hard expiries", k->expires_hard },
+		{ "stale hard expiries ignored", k->expires_stale },
 		{ "plans", k->plans }, { "plans refused", k->plans_refused },
 		{ "SA installs", k->installs }, { "SA installs failed", k->install_failed },
 		{ "SA deletes", k->deletes }, { "kernel event overruns", k->event_overruns },

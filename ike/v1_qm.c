@@ -312,6 +312,10 @@ install(struct ike_engine *e, struct ike_sa *sa, struct ike_qm *qm)
 		e->st.qm_failed++;
 		return;
 	}
+	/* The kernel's lifetimes run from the insertion, at the end of the install call, which
+	 * can block for seconds (the kernel loading an algorithm's module): ours run from there
+	 * too, or a slow install could end a child before its kernel SAs expire. */
+	c.created_ms = ike_now(e);
 	ce = ike_child_add(e, &c);
 	e->st.qm_ok++;
 	sa->nqm++;

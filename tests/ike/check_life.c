@@ -190,6 +190,34 @@ START_TEST(test_hard_expire_deletes_peer)
 }
 END_TEST
 
+/*
+ * An install that blocks (the kernel loading an algorithm's module took 28 s in the VM lab)
+ * must not eat the child's lifetime: the kernel counts from the insertion, so do we.
+ */
+START_TEST(test_slow_install_keeps_lifetime)
+{
+	struct et_lab *l = et_new();
+
+	for (int i = 0; i < 2; i++)
+		l->p[i].qm[0].life_s = LIFE_S;
+	/* B, the responder, installs last: its install call takes 60 s. */
+	l->p[1].install_ms = 60 * 1000;
+	et_start(l);
+	ck_assert_int_eq(et_acquire(l, 0), 0);
+	et_pump(l);
+	ck_assert_uint_eq(et_stats(l, 0).qm_ok, 1);
+	ck_assert_uint_eq(et_stats(l, 1).qm_ok, 1);
+	l->p[1].install_ms = 0;
+	ck_assert_uint_eq(current(l, 1).created_ms, l->now);
+	ck_assert_uint_eq(current(l, 0).created_ms, l->now - 60 * 1000);
+	/* Two lifetimes on: no gap, nothing ends by its hard lifetime (A rekeys in time). */
+	advance_no_gap(l, 2 * LIFE_S * 1000);
+	ck_assert_uint_eq(et_stats(l, 0).child_expired, 0);
+	ck_assert_uint_eq(et_stats(l, 1).child_expired, 0);
+	et_free(l);
+}
+END_TEST
+
 static void
 rekeys_with_mm_policy(struct et_lab *l, unsigned rekeys)
 {
@@ -451,6 +479,7 @@ life_suite(void)
 	tcase_add_test(tc, test_peer_delete_in_grace);
 	tcase_add_loop_test(tc, test_life_cap, 0, 2);
 	tcase_add_test(tc, test_rekey_collision);
+	tcase_add_test(tc, test_slow_install_keeps_lifetime);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -77,6 +77,7 @@ child_install(void *arg, const struct ike_child *c)
 		return p->install_result;
 	ck_assert_uint_lt(p->ninstalled, ET_MAX_CHILD);
 	p->installed[p->ninstalled++] = *c;
+	cur->now += p->install_ms;
 	return 0;
 }
 

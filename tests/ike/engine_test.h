@@ -50,6 +50,8 @@ struct et_peer {
 	/* dpd: the kernel's inbound packet count child_rx_packets reports, when set */
 	bool			rx_counters;
 	uint64_t		rx_packets;
+	/* the install call blocks this long: the clock moves on inside child_install */
+	uint64_t		install_ms;
 };
 
 struct et_lab {
