@@ -51,6 +51,12 @@ struct agent_conf {
 	uint32_t poll_interval_min;	/* minutes; clamp the policy's interval; 0: no clamp */
 	uint32_t poll_interval_max;
 	uint32_t retry_interval;	/* seconds after a failed fetch */
+	/* IKE certificate authentication (cert): passed to the IKE module as options */
+	char	*ike_cert_file;
+	char	*ike_key_file;		/* root-owned, mode 0600 or 0400 */
+	char	*ike_ca_file;
+	char	*ike_ca_dir;
+	char	*ike_crl_file;
 };
 
 enum agent_bind {

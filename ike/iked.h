@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "ike/cert.h"
 #include "ike/engine.h"
 #include "ike/plan.h"
 #include "kernel-xfrm/xfrm.h"
@@ -72,6 +73,9 @@ struct iked {
 	struct iked_sa		*sas;
 	size_t			nsas;
 	struct iked_counters	cnt;
+	/* certificates (cert): paths from -C -K -A -a -R, loaded by iked_init */
+	struct ike_cert_conf	certconf;
+	struct ike_certs	*certs;
 };
 
 /* iked_net.c: the UDP sockets */

@@ -1,1 +1,12 @@
 # tests/ike/cert.mk: issue #8 (cert) tests.  Included by the top-level Makefile.am.
+# The PKI is made when a test runs (tests/ike/certgen.sh, openssl CLI); no key is committed.
+EXTRA_DIST += tests/ike/certgen.sh
+if HAVE_CHECK
+IKE_CERT_TEST_UTIL = tests/ike/cert_pki.c tests/ike/cert_pki.h
+check_PROGRAMS += tests/ike/check_cert
+TESTS += tests/ike/check_cert
+tests_ike_check_cert_SOURCES = tests/ike/check_cert.c $(IKE_CERT_TEST_UTIL)
+tests_ike_check_cert_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+tests_ike_check_cert_LDADD = ike/libikev1.la ike/libikecrypto.la ike/libisakmp.la \
+	store/libippstore.la $(CRYPTO_LIBS) $(TEST_LIBS)
+endif
