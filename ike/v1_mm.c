@@ -300,7 +300,7 @@ send_auth(struct ike_engine *e, struct ike_sa *sa, bool initial_contact)
 	const struct ike_auth_ops *ops = ike_auth_ops(sa->auth);
 	struct ike_v1_p1_in pin;
 	uint8_t data[IKE_AUTH_ID_MAX], hash[IKE_HASH_MAX], proof[IKE_CERT_SIG_MAX];
-	size_t id_off, plen = sizeof(proof);
+	size_t id_off, id_len, plen = sizeof(proof);
 	struct isakmp_id id;
 	struct isakmp_buf b;
 	int r = 0;
@@ -314,14 +314,14 @@ send_auth(struct ike_engine *e, struct ike_sa *sa, bool initial_contact)
 	v1_begin(&b, sa, ISAKMP_EXCH_ID_PROT, 0, true);
 	id_off = b.len;
 	isakmp_put_id(&b, &id);
+	id_len = b.len - id_off - ISAKMP_GEN_LEN;
 	if (ops->v1_put_cred != NULL)
 		ops->v1_put_cred(sa, &b);
 	p1_in(sa, &pin, NULL, 0);
 	r = b.err.code == ISAKMP_OK ? 0 : -1;
 	if (r == 0)
 		r = (sa->initiator ? ike_v1_hash_i : ike_v1_hash_r)(&sa->keys, &pin,
-		    sa->sai_b, sa->sai_len, b.p + id_off + ISAKMP_GEN_LEN,
-		    b.len - id_off - ISAKMP_GEN_LEN, hash, NULL);
+		    sa->sai_b, sa->sai_len, b.p + id_off + ISAKMP_GEN_LEN, id_len, hash, NULL);
 	if (r == 0)
 		r = ops->v1_prove(sa, hash, sa->keys.hash_len, proof, &plen);
 	if (r == 0)

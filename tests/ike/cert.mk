@@ -10,3 +10,11 @@ tests_ike_check_cert_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_ike_check_cert_LDADD = ike/libikev1.la ike/libikecrypto.la ike/libisakmp.la \
 	store/libippstore.la $(CRYPTO_LIBS) $(TEST_LIBS)
 endif
+if HAVE_CHECK
+check_PROGRAMS += tests/ike/check_engine_cert
+TESTS += tests/ike/check_engine_cert
+tests_ike_check_engine_cert_SOURCES = tests/ike/check_engine_cert.c $(IKE_CERT_TEST_UTIL) \
+	$(IKE_ENGINE_TEST_UTIL)
+tests_ike_check_engine_cert_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+tests_ike_check_engine_cert_LDADD = $(IKE_ENGINE_TEST_LDADD)
+endif
