@@ -18,3 +18,15 @@ tests_ike_check_engine_cert_SOURCES = tests/ike/check_engine_cert.c $(IKE_CERT_T
 tests_ike_check_engine_cert_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_ike_check_engine_cert_LDADD = $(IKE_ENGINE_TEST_LDADD)
 endif
+# The VM lab's certificate interop script (run by tests/vm/lab.sh).
+VM_GUEST_TESTS += tests/vm/guest/ike-cert.sh
+EXTRA_DIST += tests/vm/strongswan/swanctl-cert.conf.in
+# fuzz_ike_cert: CERT chains, SIG values, IDs and DN text against ike/cert*.c.
+if ENABLE_FUZZER
+noinst_PROGRAMS += tests/fuzz/fuzz_ike_cert
+tests_fuzz_fuzz_ike_cert_SOURCES = tests/fuzz/fuzz_ike_cert.c
+tests_fuzz_fuzz_ike_cert_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
+tests_fuzz_fuzz_ike_cert_LDADD = ike/libikev1.la ike/libikecrypto.la ike/libisakmp.la \
+	store/libippstore.la $(CRYPTO_LIBS)
+tests_fuzz_fuzz_ike_cert_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+endif
