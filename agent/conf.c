@@ -491,7 +491,7 @@ conf_check_ike(const struct agent_conf *c, const struct conf_seen *seen, unsigne
 			return snprintf(why, len, "%s %s cannot be read: %s", keys[i], paths[i],
 			    strerror(errno)), -1;
 		}
-	if (c->ike_key_file != NULL && (stat(c->ike_key_file, &sb) < 0 ||
+	if (c->ike_key_file != NULL && (lstat(c->ike_key_file, &sb) < 0 ||
 	    !S_ISREG(sb.st_mode) || sb.st_uid != 0 || (sb.st_mode & 077) != 0)) {
 		*line = conf_lineof(seen, "ike_key_file");
 		return snprintf(why, len, "ike_key_file %s must be a file owned by root with "

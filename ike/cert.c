@@ -53,10 +53,12 @@ read_all(int fd, const char *what, const char *path, size_t max, uint8_t **buf, 
 	return 0;
 }
 
+/* The key is opened without following a symbolic link: its owner and mode are checked on
+ * the file itself.  CA files may be links (hashed directories are made of them). */
 static int
-open_file(const char *what, const char *path, struct ipp_err *e)
+open_file(const char *what, const char *path, bool nofollow, struct ipp_err *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
 
 	if (fd < 0)
 		ipp_errf(e, IPP_E_INVAL, "%s %s: %s", what, path, strerror(errno));
@@ -96,7 +98,7 @@ load_key(struct ike_certs *cs, const char *path, struct ipp_err *e)
 	BIO *b;
 	int fd;
 
-	if ((fd = open_file("ike_key_file", path, e)) < 0)
+	if ((fd = open_file("ike_key_file", path, true, e)) < 0)
 		return -1;
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_uid != 0 ||
 	    (sb.st_mode & 077) != 0) {
@@ -138,7 +140,7 @@ load_certs(const char *what, const char *path, STACK_OF(X509) *sk, struct ipp_er
 	BIO *b;
 	X509 *x;
 
-	if ((fd = open_file(what, path, e)) < 0)
+	if ((fd = open_file(what, path, false, e)) < 0)
 		return -1;
 	if (read_all(fd, what, path, CERT_FILE_MAX, &buf, &len, e) != 0) {
 		close(fd);

@@ -30,3 +30,11 @@ tests_fuzz_fuzz_ike_cert_LDADD = ike/libikev1.la ike/libikecrypto.la ike/libisak
 	store/libippstore.la $(CRYPTO_LIBS)
 tests_fuzz_fuzz_ike_cert_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
+if HAVE_CHECK
+check_PROGRAMS += tests/ike/check_conf_cert
+TESTS += tests/ike/check_conf_cert
+tests_ike_check_conf_cert_SOURCES = tests/ike/check_conf_cert.c
+tests_ike_check_conf_cert_CFLAGS = $(TEST_CFLAGS)
+tests_ike_check_conf_cert_LDADD = agent/libippagent.la agent/libippcompile.la \
+	kernel-xfrm/libxfrm.la store/libippstore.la $(TEST_LIBS)
+endif
