@@ -274,7 +274,7 @@ iked = $IKE_IKED
 iked_socket = $d/run/iked.sock
 pidfile = $d/run/ipsecpold.pid
 debounce_ms = 100
-${IKE_OURS_EXTRA:-}
+${ike_conf_extra:-}
 EOC
 	echo "=== start $(ike_now) ms" >>"$d/agent.log"
 	nsenter --net="/run/netns/$1" "$IKE_AGENT" -d -f "$d/ipsecpold.conf" >>"$d/agent.log" 2>&1 &
@@ -552,7 +552,7 @@ ike_cert_ours() {
 	ike_ours_cli "$1" --empty -w REG -p "IKE lab" -r peer -f "0+$ike_b4" \
 		-n 'ESP[AES128,SHA1]' -a 'CERT:"CN=Test Root CA, O=ipsecpol test, C=CH"' \
 		-1s AES128-SHA256-14 -x || return 1
-	IKE_OURS_EXTRA="ike_cert_file = $ike_pki/$2.pem
+	ike_conf_extra="ike_cert_file = $ike_pki/$2.pem
 ike_key_file = $ike_pki/$2.key
 ike_ca_file = $ike_pki/ca.pem
 ike_crl_file = $ike_pki/crl.pem" ike_ours_start "$1"
