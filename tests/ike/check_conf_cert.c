@@ -105,7 +105,7 @@ START_TEST(test_refusals)
 	const char *both[] = { l_cert, l_key, NULL };
 	struct agent_conf c;
 	struct ipp_err e;
-	char want[160];
+	char want[256];
 
 	ck_assert_int_eq(load(&c, &e, only_cert), -1);
 	ck_assert_msg(strstr(e.msg, ":2: ike_cert_file and ike_key_file go together") != NULL,
