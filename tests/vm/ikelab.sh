@@ -537,11 +537,15 @@ ike_cert_pki() {
 
 # ike_cert_swan_load NS HOST PEER [START]: NS's charon authenticates with certificate HOST
 # of the PKI and expects the peer's certificate CN=PEER from the Test Root CA.
+# swanctl loads private keys only from its directory's private/: SWANCTL_DIR is NS's own.
 ike_cert_swan_load() {
+	d_=$ike_dir/$1
+	rm -rf "$d_/private" && mkdir -p "$d_/private" &&
+	cp "$ike_pki/$2.key" "$d_/private/$2.key" || return 1
 	sed -e "s|@LOCAL@|$ike_b4|g" -e "s|@REMOTE@|$ike_a4|g" -e "s|@PKI@|$ike_pki|g" \
 	    -e "s|@HOST@|$2|g" -e "s|@PEER@|$3|g" -e "s|@START@|${4:-none}|g" \
-	    "$IKE_TMPL/swanctl-cert.conf.in" >"$ike_dir/$1/swanctl.conf"
-	ike_swan "$1" --load-all --noprompt --file "$ike_dir/$1/swanctl.conf"
+	    "$IKE_TMPL/swanctl-cert.conf.in" >"$d_/swanctl.conf"
+	SWANCTL_DIR=$d_ ike_swan "$1" --load-all --noprompt --file "$d_/swanctl.conf"
 }
 
 # ike_cert_ours NS HOST: a fresh store whose one rule (traffic with B, transport,
