@@ -417,6 +417,7 @@ static int
 agent_start(struct agent *a)
 {
 	struct agent_apply_stats st = { 0 };
+	const char *args[AGENT_IKE_ARGS_MAX + 1];
 	struct ipp_err e;
 	int rc;
 
@@ -435,7 +436,8 @@ agent_start(struct agent *a)
 	if (agent_ctl_open(a) < 0)
 		return -1;
 	agent_watch_open(a);
-	if (agent_ike_start(&a->ike, a->conf.iked, a->conf.iked_socket) < 0)
+	agent_ike_cert_args(&a->conf, args);
+	if (agent_ike_start(&a->ike, a->conf.iked, a->conf.iked_socket, args) < 0)
 		return -1;
 	agent_reload(a, "start");
 	return 0;

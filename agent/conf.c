@@ -78,6 +78,11 @@ static const struct conf_key conf_keys[] = {
 	{ "ike_dpd_timeout",	CONF_UINT,	F(ike_dpd_timeout),	1, IPP_DPD_TIMEOUT_MAX,
 	    NULL },
 	{ "ike_dpd_action",	CONF_ENUM,	F(ike_dpd_action),	0, 0, dpd_action_names },
+	{ "ike_cert_file",	CONF_PATH,	F(ike_cert_file),	0, 0, NULL },
+	{ "ike_key_file",	CONF_PATH,	F(ike_key_file),	0, 0, NULL },
+	{ "ike_ca_file",	CONF_PATH,	F(ike_ca_file),		0, 0, NULL },
+	{ "ike_ca_dir",		CONF_PATH,	F(ike_ca_dir),		0, 0, NULL },
+	{ "ike_crl_file",	CONF_PATH,	F(ike_crl_file),	0, 0, NULL },
 };
 #define NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
 #undef F
@@ -466,6 +471,45 @@ conf_check_files(const struct agent_conf *c, const struct conf_seen *seen, unsig
 	return 0;
 }
 
+/*
+ * The IKE module loads these itself; checking them here too puts a mistake in the agent's
+ * start-up error, with the line, instead of only in the module's log.
+ */
+static int
+conf_check_ike(const struct agent_conf *c, const struct conf_seen *seen, unsigned *line,
+    char *why, size_t len)
+{
+	static const char *keys[] = { "ike_cert_file", "ike_key_file", "ike_ca_file",
+	    "ike_ca_dir", "ike_crl_file" };
+	const char *paths[] = { c->ike_cert_file, c->ike_key_file, c->ike_ca_file,
+	    c->ike_ca_dir, c->ike_crl_file };
+	struct stat sb;
+
+	memset(&sb, 0, sizeof(sb));
+	if ((c->ike_cert_file == NULL) != (c->ike_key_file == NULL)) {
+		*line = conf_lineof(seen, c->ike_cert_file ? "ike_cert_file" : "ike_key_file");
+		return snprintf(why, len, "ike_cert_file and ike_key_file go together"), -1;
+	}
+	if (c->ike_crl_file != NULL && c->ike_ca_file == NULL && c->ike_ca_dir == NULL) {
+		*line = conf_lineof(seen, "ike_crl_file");
+		return snprintf(why, len, "ike_crl_file needs ike_ca_file or ike_ca_dir"), -1;
+	}
+	for (size_t i = 0; i < 5; i++)
+		if (paths[i] != NULL && access(paths[i], R_OK) < 0) {
+			*line = conf_lineof(seen, keys[i]);
+			return snprintf(why, len, "%s %s cannot be read: %s", keys[i], paths[i],
+			    strerror(errno)), -1;
+		}
+	if (c->ike_key_file != NULL && (lstat(c->ike_key_file, &sb) < 0 ||
+	    !S_ISREG(sb.st_mode) || sb.st_uid != 0 || (sb.st_mode & 077) != 0)) {
+		*line = conf_lineof(seen, "ike_key_file");
+		return snprintf(why, len, "ike_key_file %s must be a file owned by root with "
+		    "mode 0600 or 0400 (it is owned by uid %u, mode %04o): refusing to use it",
+		    c->ike_key_file, (unsigned)sb.st_uid, (unsigned)(sb.st_mode & 07777)), -1;
+	}
+	return 0;
+}
+
 static int
 conf_check(const struct agent_conf *c, const struct conf_seen *seen, unsigned *line,
     char *why, size_t len)
@@ -484,7 +528,8 @@ conf_check(const struct agent_conf *c, const struct conf_seen *seen, unsigned *l
 		return snprintf(why, len, "poll_interval_max %u is below poll_interval_min %u",
 		    c->poll_interval_max, c->poll_interval_min), -1;
 	}
-	if (conf_check_directory(c, seen, line, why, len) < 0)
+	if (conf_check_directory(c, seen, line, why, len) < 0 ||
+	    conf_check_ike(c, seen, line, why, len) < 0)
 		return -1;
 	return conf_check_files(c, seen, line, why, len);
 }

@@ -55,6 +55,12 @@ struct agent_conf {
 	uint32_t ike_dpd_delay;		/* seconds; 0 = off */
 	uint32_t ike_dpd_timeout;	/* seconds */
 	uint32_t ike_dpd_action;	/* enum ipp_dpd_action */
+	/* IKE certificate authentication (cert): passed to the IKE module as options */
+	char	*ike_cert_file;
+	char	*ike_key_file;		/* root-owned, mode 0600 or 0400 */
+	char	*ike_ca_file;
+	char	*ike_ca_dir;
+	char	*ike_crl_file;
 };
 
 enum agent_bind {

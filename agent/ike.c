@@ -67,7 +67,11 @@ ike_spawn(struct agent_ike *k)
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
 		signal(SIGPIPE, SIG_DFL);
-		execl(k->prog, k->prog, "-d", "-S", k->sockpath, (char *)NULL);
+		const char *argv[AGENT_IKE_ARGS_MAX + 5] = { k->prog, "-d", "-S", k->sockpath };
+
+		for (size_t i = 0; k->args[i] != NULL; i++)
+			argv[4 + i] = k->args[i];
+		execv(k->prog, (char *const *)(void *)argv);
 		fprintf(stderr, "ipsecpold: cannot run IKE module %s: %s\n", k->prog,
 		    strerror(errno));
 		_exit(127);
@@ -78,10 +82,30 @@ ike_spawn(struct agent_ike *k)
 	log_notice("started IKE module %s (pid %d)", k->prog, (int)pid);
 }
 
+void
+agent_ike_cert_args(const struct agent_conf *c, const char **args)
+{
+	const struct { const char *opt, *path; } o[] = {
+		{ "-C", c->ike_cert_file }, { "-K", c->ike_key_file },
+		{ "-A", c->ike_ca_file }, { "-a", c->ike_ca_dir }, { "-R", c->ike_crl_file },
+	};
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(o) / sizeof(o[0]); i++)
+		if (o[i].path != NULL) {
+			args[n++] = o[i].opt;
+			args[n++] = o[i].path;
+		}
+	args[n] = NULL;
+}
+
 int
-agent_ike_start(struct agent_ike *k, const char *prog, const char *sockpath)
+agent_ike_start(struct agent_ike *k, const char *prog, const char *sockpath,
+    const char *const *args)
 {
 	memset(k, 0, sizeof(*k));
+	for (size_t i = 0; args != NULL && args[i] != NULL && i < AGENT_IKE_ARGS_MAX; i++)
+		k->args[i] = args[i];
 	k->lfd = k->cfd = -1;
 	k->backoff_s = AGENT_IKE_BACKOFF_MIN_S;
 	k->prog = prog;

@@ -13,11 +13,13 @@
 #include <sys/types.h>
 
 #include "agent/compile.h"
+#include "agent/conf.h"
 #include "store/err.h"
 
 #define AGENT_IKE_BACKOFF_MIN_S	1
 #define AGENT_IKE_BACKOFF_MAX_S	60
 #define AGENT_IKE_STABLE_S	60
+#define AGENT_IKE_ARGS_MAX	16
 
 struct agent_ike {
 	const char	*prog;		/* NULL: no IKE module */
@@ -29,9 +31,17 @@ struct agent_ike {
 	unsigned	backoff_s;
 	uint32_t	restarts;
 	uint32_t	gen;		/* plan generation */
+	/* options after "-d -S sockpath" (certificate paths, cert); NULL-terminated */
+	const char	*args[AGENT_IKE_ARGS_MAX + 1];
 };
 
-int	agent_ike_start(struct agent_ike *k, const char *prog, const char *sockpath);
+/* The module's options for the certificate keys of c (ipsecpol-iked(8): -C -K -A -a -R)
+ * into args (AGENT_IKE_ARGS_MAX + 1 entries, NULL-terminated). */
+void	agent_ike_cert_args(const struct agent_conf *c, const char **args);
+/* args: more options for the module (NULL-terminated, at most AGENT_IKE_ARGS_MAX; the
+ * strings must outlive k), or NULL. */
+int	agent_ike_start(struct agent_ike *k, const char *prog, const char *sockpath,
+	    const char *const *args);
 /* After SIGCHLD: reaps the module if it exited and schedules its restart. */
 void	agent_ike_reap(struct agent_ike *k, uint64_t now_ms);
 /* Restarts the module when its time has come. */

@@ -110,6 +110,12 @@ ike_engine_set_id(struct ike_engine *e, const struct ike_id *id)
 	return 0;
 }
 
+void
+ike_engine_set_certs(struct ike_engine *e, const struct ike_certs *c)
+{
+	e->certs = c;
+}
+
 const struct ipp_ike_rule *
 ike_rule_by_reqid(const struct ike_engine *e, uint32_t reqid)
 {

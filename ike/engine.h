@@ -250,6 +250,15 @@ void	ike_engine_set_plan(struct ike_engine *e, const struct ike_plan *p);
 int	ike_engine_set_id(struct ike_engine *e, const struct ike_id *id);
 
 /*
+ * Certificates (ike/cert.h): our certificate and key and the trusted CAs, for rules that
+ * authenticate with CERT:"root CA DN".  The engine keeps the pointer (NULL = none): it must
+ * outlive the engine or the next call.  Main Modes that authenticate by certificate send
+ * our certificate's subject as a DER_ASN1_DN ID whatever ike_engine_set_id says.
+ */
+struct ike_certs;
+void	ike_engine_set_certs(struct ike_engine *e, const struct ike_certs *c);
+
+/*
  * A kernel ACQUIRE: starts (or joins) a negotiation for the rule with that reqid: Main Mode
  * with the peer if no established one exists, then Quick Mode.  Returns 0 (started or
  * queued), 1 (a negotiation for the same rule and selectors is already running: nothing

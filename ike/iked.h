@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "ike/cert.h"
 #include "ike/engine.h"
 #include "ike/plan.h"
 #include "kernel-xfrm/xfrm.h"
@@ -75,6 +76,9 @@ struct iked {
 	struct iked_counters	cnt;
 	/* lifetimes and rekey */
 	uint32_t		child_life_max_s;	/* -L: 0 = the policy's lifetimes */
+	/* certificates (cert): paths from -C -K -A -a -R, loaded by iked_init */
+	struct ike_cert_conf	certconf;
+	struct ike_certs	*certs;
 };
 
 /* iked_net.c: the UDP sockets */

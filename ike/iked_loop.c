@@ -68,6 +68,28 @@ loop_watch(struct iked *d, int fd)
 	return 0;
 }
 
+/*
+ * A certificate, key, CA or CRL that does not load disables certificate authentication
+ * (rules that need it get no SA, which fails closed) but not the preshared-key rules.
+ */
+static void
+loop_certs(struct iked *d)
+{
+	struct ipp_err e;
+
+	if (ike_certs_load(&d->certconf, &d->certs, &e) != 0) {
+		log_err("certificate authentication disabled: %s", e.msg);
+		return;
+	}
+	if (d->certs == NULL)
+		return;
+	ike_engine_set_certs(d->eng, d->certs);
+	if (ike_certs_have_key(d->certs))
+		log_notice("certificate authentication: our certificate '%s' (%s)",
+		    ike_certs_subject(d->certs),
+		    ike_certs_v1_method(d->certs) == 3 ? "RSA" : "ECDSA");
+}
+
 static int
 loop_engine(struct iked *d)
 {
@@ -93,6 +115,7 @@ loop_engine(struct iked *d)
 		log_notice("child SAs live at most %u s (-L), whatever the policy says",
 		    d->child_life_max_s);
 	ike_engine_set_plan(d->eng, NULL);
+	loop_certs(d);
 	return 0;
 }
 
@@ -189,6 +212,8 @@ iked_fini(struct iked *d)
 	if (d->eng != NULL)
 		ike_engine_free(d->eng);
 	d->eng = NULL;
+	ike_certs_free(d->certs);
+	d->certs = NULL;
 	ike_plan_free(&d->plan);
 	ike_plan_rx_reset(&d->rx);
 	free(d->authbuf);

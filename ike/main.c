@@ -14,7 +14,8 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ipsecpol-iked [-dfv] [-L seconds] [-p port] [-S socket]\n");
+	fprintf(stderr, "usage: ipsecpol-iked [-dfv] [-L seconds] [-p port] [-S socket]\n"
+	    "                     [-C cert -K key] [-A ca_file] [-a ca_dir] [-R crl_file]\n");
 	exit(2);
 }
 
@@ -29,8 +30,23 @@ main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.sockpath = IKED_SOCKET_DEFAULT;
-	while ((ch = getopt(argc, argv, "dfL:p:S:v")) != -1) {
+	while ((ch = getopt(argc, argv, "A:a:C:dfK:L:p:R:S:v")) != -1) {
 		switch (ch) {
+		case 'A':
+			d.certconf.ca_file = optarg;
+			break;
+		case 'a':
+			d.certconf.ca_dir = optarg;
+			break;
+		case 'C':
+			d.certconf.cert_file = optarg;
+			break;
+		case 'K':
+			d.certconf.key_file = optarg;
+			break;
+		case 'R':
+			d.certconf.crl_file = optarg;
+			break;
 		case 'd':
 			to_stderr = true;
 			break;

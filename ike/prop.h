@@ -24,6 +24,8 @@ struct ike_mm_prop {
 	ipp_dhgroup		group;
 	enum ipp_auth_kind	auth;
 	uint32_t		life_s;		/* 0 = not given */
+	/* certificates (cert): the IKEv1 method as sent (RSA-SIG and ECDSA-* differ) */
+	uint16_t		auth_method;
 };
 
 /* One protocol of a Quick Mode proposal. */

@@ -5,6 +5,7 @@
 #include <sys/uio.h>
 
 #include "ike/sa.h"
+#include "ike/sa_auth.h"
 
 struct ike_sa *
 ike_sa_new(struct ike_engine *e, const struct sockaddr *local, const struct sockaddr *remote,
@@ -63,6 +64,7 @@ ike_sa_free(struct ike_engine *e, struct ike_sa *sa)
 		ike_wipe(sa->psk, sa->psk_len);
 		free(sa->psk);
 	}
+	ike_auth_release(sa);
 	free(sa->sai_b);
 	free(sa->offers);
 	ike_pkt_clear(&sa->last_tx);

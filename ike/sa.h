@@ -101,6 +101,15 @@ enum ike_sa_step {
 	IKE_MM_DONE,		/* established */
 };
 
+/* A root CA a rule names (CERT:"DN"), and whether CERTREQ leaves its name out. */
+struct ike_sa_ca {
+	char	*dn;
+	bool	exclude;
+};
+
+struct ike_certs;
+struct ike_cert_peer;
+
 /* One IKE (ISAKMP, Main Mode) SA. */
 struct ike_sa {
 	struct ike_sa		*next;
@@ -154,6 +163,11 @@ struct ike_sa {
 	uint32_t		dpd_seq_first;	/* of our first unanswered one */
 	bool			dpd_asked;	/* dpd_seq_first is set */
 	unsigned		dpd_probes;	/* R-U-THERE sent since the last answer */
+	/* certificates (cert): our credentials, the CAs the rule trusts, the peer's cert */
+	const struct ike_certs	*certs;
+	struct ike_sa_ca	*cas;
+	size_t			ncas;
+	struct ike_cert_peer	*peer_cert;
 };
 
 /* A child SA bundle the engine installed; keys are zero. */
@@ -178,6 +192,7 @@ struct ike_engine {
 	struct ike_child_ent	*children;
 	uint64_t		next_child_id;
 	uint64_t		next_serial;
+	const struct ike_certs	*certs;		/* certificates (cert): NULL = none */
 };
 
 /* ---- engine.c: helpers for the exchange code ---- */

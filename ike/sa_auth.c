@@ -1,8 +1,11 @@
-/* ike_auth: authentication methods behind one seam (preshared keys now). */
+/* ike_auth: authentication methods behind one seam (preshared keys; certificates in
+ * sa_auth_cert.c). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 
+#include "ike/cert.h"
 #include "ike/isakmp.h"
 #include "ike/sa_auth.h"
 
@@ -47,19 +50,34 @@ static const struct ike_auth_ops psk_ops = {
 const struct ike_auth_ops *
 ike_auth_ops(enum ipp_auth_kind kind)
 {
-	return kind == IPP_AUTH_PSK ? &psk_ops : NULL;
+	switch (kind) {
+	case IPP_AUTH_PSK:
+		return &psk_ops;
+	case IPP_AUTH_CERT:
+		return &ike_auth_cert_ops;
+	case IPP_AUTH_KERBEROS:
+		break;
+	}
+	return NULL;
 }
 
+/* Why a[i] cannot be used here, or NULL when it can. */
 static const char *
-kind_name(enum ipp_auth_kind k)
+unusable(const struct ike_engine *e, const struct ipp_auth *a)
 {
-	switch (k) {
+	switch (a->kind) {
 	case IPP_AUTH_KERBEROS:
 		return "Kerberos (no Kerberos IKE on Linux)";
 	case IPP_AUTH_CERT:
-		return "certificate (not supported yet)";
+		if (a->value == NULL || a->value[0] == '\0')
+			return "certificate without a root CA name";
+		if (!ike_certs_have_key(e->certs))
+			return "certificate, but no ike_cert_file/ike_key_file is configured";
+		if (!ike_certs_have_cas(e->certs))
+			return "certificate, but no ike_ca_file/ike_ca_dir is configured";
+		return NULL;
 	case IPP_AUTH_PSK:
-		return "preshared key";
+		return a->value != NULL && a->value[0] != '\0' ? NULL : "empty preshared key";
 	}
 	return "unknown method";
 }
@@ -69,15 +87,16 @@ ike_auth_pick(struct ike_engine *e, const struct ipp_auth *a, size_t n, const ch
     bool verbose)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (ike_auth_ops(a[i].kind) != NULL &&
-		    (a[i].kind != IPP_AUTH_PSK || (a[i].value != NULL && a[i].value[0] != '\0')))
+		const char *why = unusable(e, &a[i]);
+
+		if (why == NULL)
 			return &a[i];
 		if (verbose)
 			ike_log(e, LOG_INFO, "%s: authentication method %zu skipped: %s", who,
-			    i + 1, kind_name(a[i].kind));
+			    i + 1, why);
 	}
 	ike_log(e, verbose ? LOG_ERR : LOG_DEBUG, "%s: no usable authentication method "
-	    "(%zu listed); add a preshared key to the rule", who, n);
+	    "(%zu listed); add a preshared key or a certificate to the rule", who, n);
 	return NULL;
 }
 
@@ -90,6 +109,13 @@ ike_auth_allows(const struct ipp_auth *a, size_t n, const struct ike_sa *sa)
 		if (a[i].kind == IPP_AUTH_PSK && a[i].value != NULL &&
 		    strlen(a[i].value) == sa->psk_len &&
 		    ike_equal(a[i].value, sa->psk, sa->psk_len))
+			return true;
+		/* The peer's certificate chains to the CA this method names. */
+		if (a[i].kind == IPP_AUTH_CERT && a[i].value != NULL &&
+		    sa->peer_cert != NULL &&
+		    ike_cert_peer_anchor(sa->peer_cert) < sa->ncas &&
+		    strcasecmp(sa->cas[ike_cert_peer_anchor(sa->peer_cert)].dn,
+		    a[i].value) == 0)
 			return true;
 	}
 	return false;

@@ -4,6 +4,8 @@
  *   3 I->R KE, Ni          4 R->I KE, Nr
  *   5 I->R *IDii, HASH_I [, N(INITIAL-CONTACT)]
  *   6 R->I *IDir, HASH_R
+ * With certificates (sa_auth_cert.c) messages 3 and 4 add CERTREQ, and 5 and 6 carry
+ * *IDii/IDir (DER_ASN1_DN), CERT, SIG_I/SIG_R instead.
  * The initiator retransmits 1, 3 and 5 with backoff; the responder answers a repeat with
  * its last message and gives up on a half-open SA after the initiator's whole schedule.
  */
@@ -14,8 +16,12 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "ike/cert.h"
 #include "ike/sa_auth.h"
 #include "ike/v1.h"
+
+/* Our ID payload's data: an address, an FQDN or a certificate's subject DN. */
+#define IKE_AUTH_ID_MAX	1024
 
 static uint64_t
 half_open_deadline(const struct ike_engine *e)
@@ -151,6 +157,16 @@ out:
 	return r;
 }
 
+/* CERTREQ in message 3 or 4 when the method asks for the peer's credentials. */
+static void
+put_req(const struct ike_sa *sa, struct isakmp_buf *b)
+{
+	const struct ike_auth_ops *ops = ike_auth_ops(sa->auth);
+
+	if (ops != NULL && ops->v1_put_req != NULL)
+		ops->v1_put_req(sa, b);
+}
+
 static void
 send_keep(struct ike_engine *e, struct ike_sa *sa, struct isakmp_buf *b)
 {
@@ -194,6 +210,7 @@ v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ike_
 	p = NULL;
 	sa->offers = calloc(mm->noffers, sizeof(*sa->offers));
 	if (sa->offers == NULL || ike_auth_bind(sa, auth) != 0 ||
+	    (auth->kind == IPP_AUTH_CERT && ike_auth_bind_cas(e, sa, r->auth, r->nauth) != 0) ||
 	    ike_random(sa->icookie, IKE_SPI_LEN, NULL) != 0)
 		goto nomem;
 	memcpy(sa->offers, mm->offers, mm->noffers * sizeof(*sa->offers));
@@ -203,7 +220,8 @@ v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ike_
 	    mm->lifetime_min * 60;
 	v1_begin(&b, sa, ISAKMP_EXCH_ID_PROT, 0, false);
 	start = b.len;
-	v1_sa_put_mm(&b, sa->offers, sa->noffers, ops->v1_method, sa->chosen.life_s);
+	v1_sa_put_mm(&b, sa->offers, sa->noffers, ike_auth_v1_method(e, auth->kind),
+	    sa->chosen.life_s);
 	end = b.len;
 	v1_dpd_put_vid(&b);
 	if (isakmp_buf_finish(&b, &err) != 0 || end < start + ISAKMP_GEN_LEN ||
@@ -249,7 +267,8 @@ i_got_sa(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 	}
 	isakmp_prop_xforms(&p, &xit);
 	if (!isakmp_xform_next(&xit, &x) || v1_mm_xform(&x, &sa->chosen) != 0 ||
-	    ike_prop_mm_match(sa->offers, sa->noffers, sa->auth, &sa->chosen) < 0) {
+	    ike_prop_mm_match(sa->offers, sa->noffers, sa->auth, &sa->chosen) < 0 ||
+	    !ike_auth_prop_ok(e, &sa->chosen)) {
 		v1_sa_fail(e, sa, "the peer chose %s, which we did not offer (ours: %s)",
 		    ike_prop_mm_str(&sa->chosen, theirs, sizeof(theirs)),
 		    ike_prop_mm_offers_str(sa->offers, sa->noffers, ours, sizeof(ours)));
@@ -265,6 +284,7 @@ i_got_sa(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 	v1_begin(&b, sa, ISAKMP_EXCH_ID_PROT, 0, false);
 	isakmp_put_payload(&b, ISAKMP_PL_KE, sa->gxi, sa->gx_len, NULL);
 	isakmp_put_payload(&b, ISAKMP_PL_NONCE, sa->ni, sa->ni_len, NULL);
+	put_req(sa, &b);
 	if (isakmp_buf_finish(&b, &err) != 0) {
 		isakmp_buf_free(&b);
 		v1_sa_fail(e, sa, "cannot build message 3");
@@ -283,22 +303,29 @@ send_auth(struct ike_engine *e, struct ike_sa *sa, bool initial_contact)
 {
 	const struct ike_auth_ops *ops = ike_auth_ops(sa->auth);
 	struct ike_v1_p1_in pin;
-	uint8_t data[256], hash[IKE_HASH_MAX], proof[IKE_HASH_MAX];
-	size_t id_off, plen = sizeof(proof);
+	uint8_t data[IKE_AUTH_ID_MAX], hash[IKE_HASH_MAX], proof[IKE_CERT_SIG_MAX];
+	size_t id_off, id_len, plen = sizeof(proof);
 	struct isakmp_id id;
 	struct isakmp_buf b;
-	int r;
+	int r = 0;
 
-	our_id(e, sa, &id, data);
+	if (ops->v1_our_id != NULL)
+		r = ops->v1_our_id(sa, &id, data, sizeof(data));
+	else
+		our_id(e, sa, &id, data);
+	if (r != 0)
+		return -1;
 	v1_begin(&b, sa, ISAKMP_EXCH_ID_PROT, 0, true);
 	id_off = b.len;
 	isakmp_put_id(&b, &id);
+	id_len = b.len - id_off - ISAKMP_GEN_LEN;
+	if (ops->v1_put_cred != NULL)
+		ops->v1_put_cred(sa, &b);
 	p1_in(sa, &pin, NULL, 0);
 	r = b.err.code == ISAKMP_OK ? 0 : -1;
 	if (r == 0)
 		r = (sa->initiator ? ike_v1_hash_i : ike_v1_hash_r)(&sa->keys, &pin,
-		    sa->sai_b, sa->sai_len, b.p + id_off + ISAKMP_GEN_LEN,
-		    b.len - id_off - ISAKMP_GEN_LEN, hash, NULL);
+		    sa->sai_b, sa->sai_len, b.p + id_off + ISAKMP_GEN_LEN, id_len, hash, NULL);
 	if (r == 0)
 		r = ops->v1_prove(sa, hash, sa->keys.hash_len, proof, &plen);
 	if (r == 0)
@@ -377,6 +404,17 @@ check_auth(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in, bool *ic)
 		return -1;
 	}
 	ike_addr_str(&sa->remote, a, sizeof(a));
+	if (ops->v1_peer != NULL) {
+		struct ipp_err ce;
+
+		if (ops->v1_peer(sa, &in->c, &id, &ce) != 0) {
+			e->st.auth_failed++;
+			ike_log(e, LOG_ERR, "Main Mode with %s: authentication failed: %s", a,
+			    ce.msg);
+			return -1;
+		}
+		goto proof;
+	}
 	switch (id.type) {
 	case ISAKMP_ID_IPV4_ADDR:
 	case ISAKMP_ID_IPV6_ADDR: {
@@ -407,6 +445,7 @@ check_auth(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in, bool *ic)
 		    "preshared key", a, isakmp_id_type_name(id.type));
 		return -1;
 	}
+proof:
 	p1_in(sa, &pin, NULL, 0);
 	r = (sa->initiator ? ike_v1_hash_r : ike_v1_hash_i)(&sa->keys, &pin, sa->sai_b,
 	    sa->sai_len, idp->body, idp->len, hash, NULL);
@@ -414,7 +453,8 @@ check_auth(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in, bool *ic)
 		ike_wipe(hash, sizeof(hash));
 		e->st.auth_failed++;
 		ike_log(e, LOG_ERR, "Main Mode with %s (ID %s): authentication failed "
-		    "(%s does not match)", a, sa->peer_id, sa->initiator ? "HASH_R" : "HASH_I");
+		    "(%s_%s does not match)", a, sa->peer_id,
+		    ops->v1_proof == ISAKMP_PL_SIG ? "SIG" : "HASH", sa->initiator ? "R" : "I");
 		return -1;
 	}
 	ike_wipe(hash, sizeof(hash));
@@ -519,7 +559,8 @@ refuse(struct ike_engine *e, struct v1_in *in, uint16_t type)
 }
 
 static const struct ipp_auth *
-responder_auth(struct ike_engine *e, struct v1_in *in)
+responder_auth(struct ike_engine *e, struct v1_in *in, const struct ipp_auth **all,
+    size_t *nall)
 {
 	const struct ipp_auth *auth = e->plan->main.defrule.auth;
 	size_t nauth = e->plan->main.defrule.nauth;
@@ -533,6 +574,8 @@ responder_auth(struct ike_engine *e, struct v1_in *in)
 	memcpy(&ss, in->remote, in->remote->sa_family == AF_INET6 ?
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	snprintf(who, sizeof(who), "peer %s", ike_addr_str(&ss, a, sizeof(a)));
+	*all = auth;
+	*nall = nauth;
 	/* Quietly: a first message costs the sender nothing, so it must not cost us a log
 	 * line per skipped method. */
 	return ike_auth_pick(e, auth, nauth, who, false);
@@ -561,7 +604,8 @@ choose_mm(struct ike_engine *e, const struct isakmp_sa *s, enum ipp_auth_kind au
 				snprintf(one, sizeof(one), "%s(transform %u: unsupported "
 				    "attributes)", off > 0 ? ", " : "", x->num);
 			} else {
-				if (ike_prop_mm_match(mm->offers, mm->noffers, auth, chosen) >= 0)
+				if (ike_prop_mm_match(mm->offers, mm->noffers, auth, chosen) >= 0 &&
+				    ike_auth_prop_ok(e, chosen))
 					return 0;
 				snprintf(one, sizeof(one), "%s", off > 0 ? ", " : "");
 				ike_prop_mm_str(chosen, one + strlen(one),
@@ -576,12 +620,38 @@ choose_mm(struct ike_engine *e, const struct isakmp_sa *s, enum ipp_auth_kind au
 	return -1;
 }
 
+/*
+ * The first usable method of all[0..n), in order, for which the initiator offered an
+ * acceptable transform: the initiator's proposal says which method it authenticates with
+ * (a preshared key, or RSA or ECDSA signatures), so a rule listing both serves both.
+ * *auth starts as the first usable method and stays so when none matches.
+ */
+static int
+choose_auth(struct ike_engine *e, const struct isakmp_sa *s, const struct ipp_auth *all,
+    size_t n, const struct ipp_auth **auth, struct ike_mm_prop *chosen,
+    struct isakmp_xform *x, char *theirs, size_t tlen)
+{
+	if (choose_mm(e, s, (*auth)->kind, chosen, x, theirs, tlen) == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].kind == (*auth)->kind ||
+		    ike_auth_pick(e, &all[i], 1, "responder", false) == NULL)
+			continue;
+		if (choose_mm(e, s, all[i].kind, chosen, x, theirs, tlen) == 0) {
+			*auth = &all[i];
+			return 0;
+		}
+	}
+	return -1;
+}
+
 void
 v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 {
 	const struct isakmp_pl *pl = v1_pl(in, ISAKMP_PL_SA);
 	char a[IKE_ADDR_STRLEN], ours[IKE_PROP_STRLEN], theirs[IKE_PROP_STRLEN];
-	const struct ipp_auth *auth;
+	const struct ipp_auth *auth, *all;
+	size_t nall;
 	struct ike_mm_prop chosen;
 	struct isakmp_xform x;
 	struct isakmp_iter it;
@@ -609,13 +679,13 @@ v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 		v1_drop(e, in, &e->st.half_open_drops, "half-open or IKE SA limit reached");
 		return;
 	}
-	auth = responder_auth(e, in);
+	auth = responder_auth(e, in, &all, &nall);
 	if (auth == NULL) {
 		refuse(e, in, ISAKMP_N_NO_PROPOSAL_CHOSEN);
 		e->st.mm_failed++;
 		return;
 	}
-	if (choose_mm(e, &s, auth->kind, &chosen, &x, theirs, sizeof(theirs)) != 0) {
+	if (choose_auth(e, &s, all, nall, &auth, &chosen, &x, theirs, sizeof(theirs)) != 0) {
 		e->st.no_proposal++;
 		e->st.mm_failed++;
 		ike_log(e, LOG_ERR, "Main Mode with %s: no proposal chosen: the peer offered "
@@ -638,6 +708,7 @@ v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 	memcpy(sa->icookie, in->m.hdr.icookie, IKE_SPI_LEN);
 	sa->sai_b = malloc(pl->len);
 	if (sa->sai_b == NULL || ike_auth_bind(sa, auth) != 0 ||
+	    (auth->kind == IPP_AUTH_CERT && ike_auth_bind_cas(e, sa, all, nall) != 0) ||
 	    ike_random(sa->rcookie, IKE_SPI_LEN, NULL) != 0) {
 		ike_sa_free(e, sa);
 		return;
@@ -686,6 +757,7 @@ r_got_ke(struct ike_engine *e, struct ike_sa *sa, struct v1_in *in)
 	v1_begin(&b, sa, ISAKMP_EXCH_ID_PROT, 0, false);
 	isakmp_put_payload(&b, ISAKMP_PL_KE, sa->gxr, sa->gx_len, NULL);
 	isakmp_put_payload(&b, ISAKMP_PL_NONCE, sa->nr, sa->nr_len, NULL);
+	put_req(sa, &b);
 	if (isakmp_buf_finish(&b, &err) != 0) {
 		isakmp_buf_free(&b);
 		v1_sa_fail(e, sa, "cannot build message 4");

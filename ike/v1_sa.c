@@ -150,6 +150,7 @@ v1_mm_xform(const struct isakmp_xform *x, struct ike_mm_prop *p)
 		case ISAKMP_P1_AUTH:
 			auth = v;
 			have_auth = true;
+			p->auth_method = v <= 0xffff ? (uint16_t)v : 0;
 			break;
 		case ISAKMP_P1_GROUP:
 			if (v > 0xffff)

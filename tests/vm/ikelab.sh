@@ -602,4 +602,37 @@ ike_spi_stop() {
 # ike_ping_sum FILE: "SENT RECEIVED" from busybox ping's summary in FILE.
 ike_ping_sum() {
 	sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) packets received.*/\1 \2/p' "$1"
+# --- certificates (cert) -----------------------------------------------------------------
+
+# ike_cert_pki: the lab's PKI in $ike_pki (tests/ike/certgen.sh with A's and B's addresses).
+ike_cert_pki() {
+	ike_pki=$ike_dir/pki
+	sh "$top_srcdir/tests/ike/certgen.sh" "$ike_pki" $ike_a4 $ike_b4 >"$ike_dir/certgen.out" 2>&1
+}
+
+# ike_cert_swan_load NS HOST PEER [START]: NS's charon authenticates with certificate HOST
+# of the PKI and expects the peer's certificate CN=PEER from the Test Root CA.
+# swanctl loads private keys only from its directory's private/: SWANCTL_DIR is NS's own.
+ike_cert_swan_load() {
+	d_=$ike_dir/$1
+	rm -rf "$d_/private" && mkdir -p "$d_/private" &&
+	cp "$ike_pki/$2.key" "$d_/private/$2.key" || return 1
+	sed -e "s|@LOCAL@|$ike_b4|g" -e "s|@REMOTE@|$ike_a4|g" -e "s|@PKI@|$ike_pki|g" \
+	    -e "s|@HOST@|$2|g" -e "s|@PEER@|$3|g" -e "s|@START@|${4:-none}|g" \
+	    "$IKE_TMPL/swanctl-cert.conf.in" >"$d_/swanctl.conf"
+	SWANCTL_DIR=$d_ ike_swan "$1" --load-all --noprompt --file "$d_/swanctl.conf"
+}
+
+# ike_cert_ours NS HOST: a fresh store whose one rule (traffic with B, transport,
+# ESP[AES128,SHA1], main mode AES128-SHA256-14) authenticates by certificate from the Test
+# Root CA; NS's agent started with certificate HOST of the PKI and the CA and CRL files.
+ike_cert_ours() {
+	rm -f "$ike_dir/$1/local.db"
+	ike_ours_cli "$1" --empty -w REG -p "IKE lab" -r peer -f "0+$ike_b4" \
+		-n 'ESP[AES128,SHA1]' -a 'CERT:"CN=Test Root CA, O=ipsecpol test, C=CH"' \
+		-1s AES128-SHA256-14 -x || return 1
+	ike_conf_extra="ike_cert_file = $ike_pki/$2.pem
+ike_key_file = $ike_pki/$2.key
+ike_ca_file = $ike_pki/ca.pem
+ike_crl_file = $ike_pki/crl.pem" ike_ours_start "$1"
 }
