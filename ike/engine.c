@@ -22,6 +22,7 @@ ike_limits_default(struct ike_limits *lim)
 	lim->child_max = IKE_DEF_CHILD_MAX;
 	lim->qm_max_per_mm = IKE_DEF_QM_PER_MM;
 	lim->max_packet = IKE_DEF_MAX_PACKET;
+	lim->half_open_busy_ms = IKE_DEF_HALF_OPEN_BUSY_MS;
 }
 
 struct ike_engine *
@@ -58,6 +59,8 @@ ike_engine_new(const struct ike_ops *ops, const struct ike_limits *lim)
 			e->lim.qm_max_per_mm = lim->qm_max_per_mm;
 		if (lim->max_packet != 0)
 			e->lim.max_packet = lim->max_packet;
+		if (lim->half_open_busy_ms != 0)
+			e->lim.half_open_busy_ms = lim->half_open_busy_ms;
 	}
 	return e;
 }
@@ -219,6 +222,8 @@ ike_engine_stats(const struct ike_engine *e, struct ike_stats *st)
 {
 	*st = e->st;
 	st->half_open = ike_sa_half_open(e, NULL);
+	st->half_open_max = e->lim.half_open_total;
+	st->half_open_peer_max = e->lim.half_open_peer;
 }
 
 /* ---- helpers for the exchange code ---- */

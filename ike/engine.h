@@ -182,6 +182,8 @@ struct ike_limits {
 	unsigned	child_max;		/* child SA bundles kept */
 	unsigned	qm_max_per_mm;		/* Quick Modes in progress per Main Mode */
 	size_t		max_packet;		/* larger datagrams are dropped as malformed */
+	/* dos: a responder's wait for messages 3 and 5 once half_open_total is half used */
+	unsigned	half_open_busy_ms;
 };
 
 #define IKE_DEF_HALF_OPEN_TOTAL		1024
@@ -192,6 +194,7 @@ struct ike_limits {
 #define IKE_DEF_CHILD_MAX		65536
 #define IKE_DEF_QM_PER_MM		16
 #define IKE_DEF_MAX_PACKET		10000
+#define IKE_DEF_HALF_OPEN_BUSY_MS	5000
 
 void	ike_limits_default(struct ike_limits *lim);
 
@@ -315,6 +318,11 @@ struct ike_stats {
 	uint64_t	mm_current, child_current;
 	uint64_t	deletes_rx, deletes_tx;
 	uint64_t	send_errors;
+	/* dos: the half-open table (half_open_drops above counts what it refused) */
+	uint64_t	half_open_evicted;	/* unanswered responder exchanges dropped to
+						 * make room for new ones */
+	uint64_t	half_open_peak;		/* most half-open at once since start */
+	uint64_t	half_open_max, half_open_peer_max;	/* the limits in force */
 };
 
 void	ike_engine_stats(const struct ike_engine *e, struct ike_stats *st);

@@ -150,6 +150,10 @@ struct ike_engine {
 	struct ike_child_ent	*children;
 	uint64_t		next_child_id;
 	uint64_t		next_serial;
+	/* dos: rate limit of the half-open report (dos.c) */
+	bool			dos_logged;
+	uint64_t		dos_log_ms;
+	uint64_t		dos_evicted_logged, dos_drops_logged;
 };
 
 /* ---- engine.c: helpers for the exchange code ---- */

@@ -225,7 +225,9 @@ START_TEST(test_half_open_limits)
 	}
 	st = et_stats(l, 1);
 	ck_assert_uint_eq(st.half_open, (_i == 0 ? 3 : 2));
-	ck_assert_uint_eq(st.half_open_drops, (_i == 0 ? 3 : 4));
+	/* Over a limit, the oldest unanswered exchange makes room (tests/ike/check_dos.c). */
+	ck_assert_uint_eq(st.half_open_evicted, (_i == 0 ? 3 : 4));
+	ck_assert_uint_eq(st.half_open_drops, 0);
 	l->drop = 0;
 	et_advance(l, 70000);
 	st = et_stats(l, 1);
