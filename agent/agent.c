@@ -435,6 +435,8 @@ agent_start(struct agent *a)
 	if (agent_ctl_open(a) < 0)
 		return -1;
 	agent_watch_open(a);
+	a->ike.half_open_max = a->conf.ike_half_open_max;
+	a->ike.half_open_peer_max = a->conf.ike_half_open_peer_max;
 	if (agent_ike_start(&a->ike, a->conf.iked, a->conf.iked_socket) < 0)
 		return -1;
 	agent_reload(a, "start");

@@ -72,6 +72,9 @@ static const struct conf_key conf_keys[] = {
 	{ "poll_interval_max",	CONF_UINT,	F(poll_interval_max),	IPP_POLL_MIN_LO,
 	    IPP_POLL_MIN_HI, NULL },
 	{ "retry_interval",	CONF_UINT,	F(retry_interval),	5, 86400, NULL },
+	/* dos */
+	{ "ike_half_open_max",	CONF_UINT,	F(ike_half_open_max),	1, 1048576, NULL },
+	{ "ike_half_open_peer_max", CONF_UINT,	F(ike_half_open_peer_max), 1, 1048576, NULL },
 };
 #define NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
 #undef F

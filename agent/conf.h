@@ -51,6 +51,9 @@ struct agent_conf {
 	uint32_t poll_interval_min;	/* minutes; clamp the policy's interval; 0: no clamp */
 	uint32_t poll_interval_max;
 	uint32_t retry_interval;	/* seconds after a failed fetch */
+	/* dos: the IKE module's half-open limits (0: the module's defaults) */
+	uint32_t ike_half_open_max;
+	uint32_t ike_half_open_peer_max;
 };
 
 enum agent_bind {

@@ -71,7 +71,8 @@ struct iked {
 
 	struct iked_sa		*sas;
 	size_t			nsas;
-	struct iked_counters	cnt;
+	struct iked_counters	cnt;	/* dos: the engine's limits from -l (zero fields: the engine's defaults) */
+	struct ike_limits	lim;
 };
 
 /* iked_net.c: the UDP sockets */
@@ -136,5 +137,9 @@ int	iked_run(struct iked *d);
 void	iked_fini(struct iked *d);
 uint64_t iked_now_ms(void *arg);
 void	iked_log_cb(void *arg, int prio, const char *msg);
+
+/* iked_limits.c (dos): one -l name=value (half_open_max, half_open_peer_max,
+ * half_open_busy_ms) into lim.  0, or -1 with err saying what was expected. */
+int	iked_limit_set(struct ike_limits *lim, const char *arg, char *err, size_t errlen);
 
 #endif

@@ -80,7 +80,7 @@ loop_engine(struct iked *d)
 
 	/* The engine keeps the ops table: it must outlive it. */
 	keep = ops;
-	if ((d->eng = ike_engine_new(&keep, NULL)) == NULL) {
+	if ((d->eng = ike_engine_new(&keep, &d->lim)) == NULL) {
 		log_err("cannot start the IKE engine: %s", strerror(errno));
 		return -1;
 	}

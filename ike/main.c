@@ -14,7 +14,7 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ipsecpol-iked [-dfv] [-p port] [-S socket]\n");
+	fprintf(stderr, "usage: ipsecpol-iked [-dfv] [-l limit=value] [-p port] [-S socket]\n");
 	exit(2);
 }
 
@@ -29,7 +29,7 @@ main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.sockpath = IKED_SOCKET_DEFAULT;
-	while ((ch = getopt(argc, argv, "dfp:S:v")) != -1) {
+	while ((ch = getopt(argc, argv, "dfl:p:S:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			to_stderr = true;
@@ -37,6 +37,15 @@ main(int argc, char **argv)
 		case 'f':
 			/* The module never detaches: the agent supervises it by its pid. */
 			break;
+		case 'l': {
+			char msg[160];
+
+			if (iked_limit_set(&d.lim, optarg, msg, sizeof(msg)) < 0) {
+				fprintf(stderr, "ipsecpol-iked: %s\n", msg);
+				return 2;
+			}
+			break;
+		}
 		case 'p':
 			errno = 0;
 			port = strtoul(optarg, &end, 10);
