@@ -18,3 +18,13 @@ tests_ike_ikeflood_LDADD = ike/libisakmp.la
 IKE_DOS_NETNS_TESTS = tests/ike/flood.sh
 TESTS += $(IKE_DOS_NETNS_TESTS)
 EXTRA_DIST += $(IKE_DOS_NETNS_TESTS)
+
+# The cost of one forged first message by table size: built by "make check", run only by
+# tests/bench/ike-flood.
+if HAVE_CHECK
+check_PROGRAMS += tests/bench/bench_ike_flood
+tests_bench_bench_ike_flood_SOURCES = tests/bench/bench_ike_flood.c $(IKE_ENGINE_TEST_UTIL)
+tests_bench_bench_ike_flood_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+tests_bench_bench_ike_flood_LDADD = $(IKE_ENGINE_TEST_LDADD)
+endif
+EXTRA_DIST += tests/bench/ike-flood
