@@ -63,8 +63,9 @@ ike_dos_admit(struct ike_engine *e, const struct sockaddr *remote)
 		ike_sa_free(e, victim);
 		e->st.half_open_evicted++;
 	}
-	if (x.total + 1 > e->st.half_open_peak)
-		e->st.half_open_peak = x.total + 1;
+	e->dos_admitted = x.total + 1;
+	if (e->dos_admitted > e->st.half_open_peak)
+		e->st.half_open_peak = e->dos_admitted;
 	ike_dos_log(e);
 	return true;
 }
@@ -75,7 +76,8 @@ ike_dos_deadline(struct ike_engine *e)
 	/* The initiator's whole schedule: first * (2^(tries+1) - 1). */
 	uint64_t full = (uint64_t)e->lim.retrans_first_ms * ((2ull << e->lim.retrans_tries) - 1);
 
-	if (ike_sa_half_open(e, NULL) * 2 >= e->lim.half_open_total &&
+	/* The count ike_dos_admit saw: no second walk over the table per first message. */
+	if ((uint64_t)e->dos_admitted * 2 >= e->lim.half_open_total &&
 	    e->lim.half_open_busy_ms < full)
 		return e->lim.half_open_busy_ms;
 	return full;

@@ -21,9 +21,9 @@
  */
 bool	ike_dos_admit(struct ike_engine *e, const struct sockaddr *remote);
 
-/* How long a new responder exchange waits for the initiator's messages 3 and 5: the
- * initiator's whole retransmission schedule, or half_open_busy_ms when the table is at
- * least half full. */
+/* How long a new responder exchange, admitted just before, waits for the initiator's
+ * messages 3 and 5: the initiator's whole retransmission schedule, or half_open_busy_ms
+ * when the table (with it) is at least half full. */
 uint64_t ike_dos_deadline(struct ike_engine *e);
 
 /* Logs, at most every IKE_DOS_LOG_MS, what the limits did since the last line. */

@@ -154,6 +154,7 @@ struct ike_engine {
 	bool			dos_logged;
 	uint64_t		dos_log_ms;
 	uint64_t		dos_evicted_logged, dos_drops_logged;
+	unsigned		dos_admitted;	/* half-open after the last admission */
 };
 
 /* ---- engine.c: helpers for the exchange code ---- */
