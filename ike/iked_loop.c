@@ -179,6 +179,7 @@ iked_fini(struct iked *d)
 	d->eng = NULL;
 	ike_plan_free(&d->plan);
 	ike_plan_rx_reset(&d->rx);
+	iked_spd_forget(d);
 	free(d->authbuf);
 	d->authbuf = NULL;
 	iked_net_close(d);

@@ -185,6 +185,7 @@ show_stats(struct show_ctx *x)
 		{ "half-open limit per peer", s.half_open_peer_max },
 		{ "half-open peak", s.half_open_peak },
 		{ "half-open evicted", s.half_open_evicted },
+		{ "first messages shed", k->first_shed },
 		{ "authentication failures", s.auth_failed },
 		{ "no proposal chosen", s.no_proposal },
 		{ "main modes", s.mm_ok }, { "main modes failed", s.mm_failed },
