@@ -28,3 +28,4 @@ tests_bench_bench_ike_flood_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_bench_bench_ike_flood_LDADD = $(IKE_ENGINE_TEST_LDADD)
 endif
 EXTRA_DIST += tests/bench/ike-flood
+VM_GUEST_TESTS += tests/vm/guest/ike-flood.sh
