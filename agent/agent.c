@@ -437,6 +437,8 @@ agent_start(struct agent *a)
 		return -1;
 	agent_watch_open(a);
 	agent_ike_cert_args(&a->conf, args);
+	a->ike.half_open_max = a->conf.ike_half_open_max;
+	a->ike.half_open_peer_max = a->conf.ike_half_open_peer_max;
 	if (agent_ike_start(&a->ike, a->conf.iked, a->conf.iked_socket, args) < 0)
 		return -1;
 	agent_reload(a, "start");

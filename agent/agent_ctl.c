@@ -147,7 +147,10 @@ ctl_status(struct agent *a, struct ctl_msg *m)
 		.policy_dn = a->policy_dn, .last_fetch = (uint64_t)a->last_fetch,
 		.last_change = (uint64_t)a->last_change,
 	};
+	struct ipp_err e;
 
+	if (agent_ike_dos(&a->ike, &s, &e) < 0)
+		log_warn("status: no half-open figures from the IKE module: %s", e.msg);
 	ctl_status_put(m, &s);
 }
 

@@ -83,6 +83,9 @@ static const struct conf_key conf_keys[] = {
 	{ "ike_ca_file",	CONF_PATH,	F(ike_ca_file),		0, 0, NULL },
 	{ "ike_ca_dir",		CONF_PATH,	F(ike_ca_dir),		0, 0, NULL },
 	{ "ike_crl_file",	CONF_PATH,	F(ike_crl_file),	0, 0, NULL },
+	/* dos */
+	{ "ike_half_open_max",	CONF_UINT,	F(ike_half_open_max),	1, 1048576, NULL },
+	{ "ike_half_open_peer_max", CONF_UINT,	F(ike_half_open_peer_max), 1, 1048576, NULL },
 };
 #define NKEYS	(sizeof(conf_keys) / sizeof(conf_keys[0]))
 #undef F

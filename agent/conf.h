@@ -61,6 +61,9 @@ struct agent_conf {
 	char	*ike_ca_file;
 	char	*ike_ca_dir;
 	char	*ike_crl_file;
+	/* dos: the IKE module's half-open limits (0: the module's defaults) */
+	uint32_t ike_half_open_max;
+	uint32_t ike_half_open_peer_max;
 };
 
 enum agent_bind {

@@ -389,6 +389,20 @@ ctl_status_put(struct ctl_msg *m, const struct ctl_status *s)
 	ctl_put_str(m, CTL_A_POLICY_DN, s->policy_dn ? s->policy_dn : "");
 	ctl_put_u64(m, CTL_A_LAST_FETCH, s->last_fetch);
 	ctl_put_u64(m, CTL_A_LAST_CHANGE, s->last_change);
+	ctl_status_put_dos(m, s);
+}
+
+void
+ctl_status_put_dos(struct ctl_msg *m, const struct ctl_status *s)
+{
+	if (!s->ike_dos)
+		return;
+	ctl_put_u32(m, CTL_A_IKE_HALF_OPEN, s->ike_half_open);
+	ctl_put_u32(m, CTL_A_IKE_HALF_OPEN_MAX, s->ike_half_open_max);
+	ctl_put_u32(m, CTL_A_IKE_HALF_OPEN_PEER_MAX, s->ike_half_open_peer_max);
+	ctl_put_u32(m, CTL_A_IKE_HALF_OPEN_PEAK, s->ike_half_open_peak);
+	ctl_put_u64(m, CTL_A_IKE_HALF_OPEN_DROPS, s->ike_half_open_drops);
+	ctl_put_u64(m, CTL_A_IKE_HALF_OPEN_EVICTED, s->ike_half_open_evicted);
 }
 
 static int
@@ -415,6 +429,14 @@ ctl_status_attr(const struct ctl_attr *a, struct ctl_status *s, struct ipp_err *
 	case CTL_A_POLICY_DN:	return ctl_get_str(a, &s->policy_dn, e);
 	case CTL_A_LAST_FETCH:	return ctl_get_u64(a, &s->last_fetch, e);
 	case CTL_A_LAST_CHANGE:	return ctl_get_u64(a, &s->last_change, e);
+	case CTL_A_IKE_HALF_OPEN:	return ctl_get_u32(a, &s->ike_half_open, e);
+	case CTL_A_IKE_HALF_OPEN_MAX:
+		s->ike_dos = true;
+		return ctl_get_u32(a, &s->ike_half_open_max, e);
+	case CTL_A_IKE_HALF_OPEN_PEER_MAX: return ctl_get_u32(a, &s->ike_half_open_peer_max, e);
+	case CTL_A_IKE_HALF_OPEN_PEAK:	return ctl_get_u32(a, &s->ike_half_open_peak, e);
+	case CTL_A_IKE_HALF_OPEN_DROPS:	return ctl_get_u64(a, &s->ike_half_open_drops, e);
+	case CTL_A_IKE_HALF_OPEN_EVICTED: return ctl_get_u64(a, &s->ike_half_open_evicted, e);
 	default:		return 0;
 	}
 }

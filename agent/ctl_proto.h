@@ -90,6 +90,13 @@ enum ctl_attr_type {
 	CTL_A_MMSA = 0x40,	/* nested CTL_S_*: one main-mode SA */
 	CTL_A_QMSA,		/* nested CTL_S_*: one quick-mode SA bundle */
 	CTL_A_IKESTAT,		/* nested: CTL_S_NAME, CTL_S_VALUE */
+	/* dos: the IKE module's half-open table, in its statistics reply and in the status */
+	CTL_A_IKE_HALF_OPEN = 0x80,		/* u32: Main Modes not yet authenticated */
+	CTL_A_IKE_HALF_OPEN_MAX = 0x81,		/* u32: the limit in total */
+	CTL_A_IKE_HALF_OPEN_PEER_MAX = 0x82,	/* u32: the limit per peer address */
+	CTL_A_IKE_HALF_OPEN_PEAK = 0x83,	/* u32: most at once since the module started */
+	CTL_A_IKE_HALF_OPEN_DROPS = 0x84,	/* u64: new exchanges refused by the limits */
+	CTL_A_IKE_HALF_OPEN_EVICTED = 0x85,	/* u64: unanswered ones dropped for new ones */
 };
 
 /* Inside CTL_A_MMSA and CTL_A_QMSA. */
@@ -260,12 +267,19 @@ struct ctl_status {
 	uint64_t	apply_usec;
 	char		*source_kind, *policy_dn;
 	uint64_t	last_fetch, last_change;
+	/* dos: the IKE module's half-open table; ike_dos false: the module did not say */
+	bool		ike_dos;
+	uint32_t	ike_half_open, ike_half_open_max, ike_half_open_peer_max;
+	uint32_t	ike_half_open_peak;
+	uint64_t	ike_half_open_drops, ike_half_open_evicted;
 };
 
 void	ctl_status_put(struct ctl_msg *m, const struct ctl_status *s);
 int	ctl_status_parse(const void *payload, size_t len, struct ctl_status *s,
 	    struct ipp_err *e);
 void	ctl_status_clear(struct ctl_status *s);
+/* dos: only the ike_half_open* attributes of s (the IKE module's statistics reply). */
+void	ctl_status_put_dos(struct ctl_msg *m, const struct ctl_status *s);
 
 /* A dynamic rule as it travels: the rule with its own filter list and filter action. */
 struct ctl_rule {

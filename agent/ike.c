@@ -52,6 +52,34 @@ ike_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* In the child: the module with its options. */
+static void
+ike_exec(const struct agent_ike *k)
+{
+	char ho[32], hp[40];
+	const char *argv[AGENT_IKE_ARGS_MAX + 9];
+	size_t n = 0;
+
+	argv[n++] = k->prog;
+	argv[n++] = "-d";
+	argv[n++] = "-S";
+	argv[n++] = k->sockpath;
+	if (k->half_open_max != 0) {
+		snprintf(ho, sizeof(ho), "half_open_max=%u", k->half_open_max);
+		argv[n++] = "-l";
+		argv[n++] = ho;
+	}
+	if (k->half_open_peer_max != 0) {
+		snprintf(hp, sizeof(hp), "half_open_peer_max=%u", k->half_open_peer_max);
+		argv[n++] = "-l";
+		argv[n++] = hp;
+	}
+	for (size_t i = 0; k->args[i] != NULL; i++)
+		argv[n++] = k->args[i];
+	argv[n] = NULL;
+	execv(k->prog, (char *const *)(uintptr_t)argv);
+}
+
 static void
 ike_spawn(struct agent_ike *k)
 {
@@ -67,11 +95,7 @@ ike_spawn(struct agent_ike *k)
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
 		signal(SIGPIPE, SIG_DFL);
-		const char *argv[AGENT_IKE_ARGS_MAX + 5] = { k->prog, "-d", "-S", k->sockpath };
-
-		for (size_t i = 0; k->args[i] != NULL; i++)
-			argv[4 + i] = k->args[i];
-		execv(k->prog, (char *const *)(void *)argv);
+		ike_exec(k);
 		fprintf(stderr, "ipsecpold: cannot run IKE module %s: %s\n", k->prog,
 		    strerror(errno));
 		_exit(127);
@@ -103,7 +127,11 @@ int
 agent_ike_start(struct agent_ike *k, const char *prog, const char *sockpath,
     const char *const *args)
 {
+	uint32_t ho = k->half_open_max, hp = k->half_open_peer_max;
+
 	memset(k, 0, sizeof(*k));
+	k->half_open_max = ho;
+	k->half_open_peer_max = hp;
 	for (size_t i = 0; args != NULL && args[i] != NULL && i < AGENT_IKE_ARGS_MAX; i++)
 		k->args[i] = args[i];
 	k->lfd = k->cfd = -1;
@@ -340,6 +368,63 @@ agent_ike_relay(struct agent_ike *k, int client_fd, uint16_t type, uint32_t seq,
 			rc = 0;
 			break;
 		}
+	}
+	free(buf);
+	return rc < 0 ? -1 : 0;
+}
+
+/* One reply's half-open figures, when it has them. */
+static void
+ike_dos_take(const uint8_t *buf, ssize_t n, struct ctl_status *s)
+{
+	struct ctl_status t;
+	struct ipp_err e;
+
+	if (ctl_status_parse(buf + CTL_HDR_LEN, (size_t)n - CTL_HDR_LEN, &t, &e) < 0)
+		return;
+	if (t.ike_dos) {
+		s->ike_dos = true;
+		s->ike_half_open = t.ike_half_open;
+		s->ike_half_open_max = t.ike_half_open_max;
+		s->ike_half_open_peer_max = t.ike_half_open_peer_max;
+		s->ike_half_open_peak = t.ike_half_open_peak;
+		s->ike_half_open_drops = t.ike_half_open_drops;
+		s->ike_half_open_evicted = t.ike_half_open_evicted;
+	}
+	ctl_status_clear(&t);
+}
+
+int
+agent_ike_dos(struct agent_ike *k, struct ctl_status *s, struct ipp_err *e)
+{
+	/* A range of its own, so a late answer is never taken for a relayed one. */
+	static uint32_t dos_seq;
+	uint32_t seq = 0x80000000u | (++dos_seq & 0x7fffffffu);
+	struct ctl_msg m;
+	uint64_t deadline;
+	uint8_t *buf;
+	ssize_t n = 0;
+	int rc;
+
+	if (k->cfd < 0)
+		return 0;
+	ctl_msg_init(&m, IKE_SHOW_STATS, seq, 0);
+	rc = ctl_msg_finish(&m) == 0 ? ike_send_one(&m, &k->cfd) : -1;
+	ctl_msg_free(&m);
+	if (rc != 0) {
+		ike_drop_conn(k);
+		return ipp_errf(e, IPP_E_STORE, "cannot reach the IKE module: %s",
+		    strerror(errno));
+	}
+	if ((buf = malloc(CTL_MSG_MAX)) == NULL)
+		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	deadline = ike_now_ms() + AGENT_IKE_SHOW_TIMEOUT_MS;
+	while ((rc = ike_relay_read(k, buf, IKE_SHOW_STATS, seq, deadline, &n, e)) >= 0) {
+		if (rc == 0)
+			continue;
+		ike_dos_take(buf, n, s);
+		if (!(buf[5] & CTL_F_MORE))
+			break;
 	}
 	free(buf);
 	return rc < 0 ? -1 : 0;

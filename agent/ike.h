@@ -33,6 +33,9 @@ struct agent_ike {
 	uint32_t	gen;		/* plan generation */
 	/* options after "-d -S sockpath" (certificate paths, cert); NULL-terminated */
 	const char	*args[AGENT_IKE_ARGS_MAX + 1];
+	/* dos: passed to the module as -l half_open_max=N, -l half_open_peer_max=N; set
+	 * before agent_ike_start (which keeps them); 0: the module's default */
+	uint32_t	half_open_max, half_open_peer_max;
 };
 
 /* The module's options for the certificate keys of c (ipsecpol-iked(8): -C -K -A -a -R)
@@ -61,6 +64,13 @@ void	agent_ike_send_plan(struct agent_ike *k, const struct ipp_compiled *c);
 #define AGENT_IKE_SHOW_TIMEOUT_MS	3000
 int	agent_ike_relay(struct agent_ike *k, int client_fd, uint16_t type, uint32_t seq,
 	    struct ipp_err *e);
+/*
+ * dos: asks the running module for its half-open table and fills s's ike_half_open*
+ * fields (ike_dos set).  0 (also when the module is not connected: s unchanged), or -1
+ * with e; waits at most AGENT_IKE_SHOW_TIMEOUT_MS.
+ */
+struct ctl_status;
+int	agent_ike_dos(struct agent_ike *k, struct ctl_status *s, struct ipp_err *e);
 /* Milliseconds until the next restart, or -1. */
 int	agent_ike_timeout(const struct agent_ike *k, uint64_t now_ms);
 void	agent_ike_stop(struct agent_ike *k);

@@ -179,12 +179,32 @@ status_json_source(json_t *o, const struct ctl_status *s)
 	return o;
 }
 
+/* dos: "ike": {"half_open": {...}} when the module said. */
+static json_t *
+status_json_dos(json_t *o, const struct ctl_status *s)
+{
+	json_t *ike;
+
+	if (o == NULL || !s->ike_dos)
+		return o;
+	ike = json_object_get(o, "ike");
+	if (ike == NULL || json_object_set_new(ike, "half_open", json_pack("{s:i, s:i, s:i, "
+	    "s:i, s:I, s:I}", "current", (int)s->ike_half_open, "peak",
+	    (int)s->ike_half_open_peak, "max", (int)s->ike_half_open_max, "peer_max",
+	    (int)s->ike_half_open_peer_max, "evicted", (json_int_t)s->ike_half_open_evicted,
+	    "refused", (json_int_t)s->ike_half_open_drops)) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *
 status_json(const struct ctl_status *s)
 {
 	char t[32];
 
-	return status_json_source(json_pack("{s:i, s:s, s:s, s:s, s:I, s:s?, s:I, s:s, "
+	return status_json_dos(status_json_source(json_pack("{s:i, s:s, s:s, s:s, s:I, s:s?, s:I, s:s, "
 	    "s:{s:i, s:i, s:i, s:i, s:i, s:I, s:i, s:I}, s:{s:i, s:b, s:i}}",
 	    "schema", IPP_JSON_SCHEMA, "source", s->source, "reason", s->reason,
 	    "policy", s->policy, "last_apply", (json_int_t)s->last_apply,
@@ -195,7 +215,7 @@ status_json(const struct ctl_status *s)
 	    "last_delete", (int)s->last_delete, "netlink_total", (json_int_t)s->nl_total,
 	    "netlink_last", (int)s->nl_last, "apply_usec", (json_int_t)s->apply_usec,
 	    "ike", "pid", (int)s->ike_pid, "running", s->ike_pid != 0,
-	    "restarts", (int)s->ike_restarts), s);
+	    "restarts", (int)s->ike_restarts), s), s);
 }
 
 static void
@@ -230,6 +250,12 @@ status_text(FILE *out, const struct ctl_status *s)
 	else
 		fprintf(out, "%-22s: not running, %" PRIu32 " restarts\n", "IKE Module",
 		    s->ike_restarts);
+	if (s->ike_dos)
+		fprintf(out, "%-22s: %" PRIu32 " now, %" PRIu32 " peak, limit %" PRIu32
+		    " (%" PRIu32 " per peer); %" PRIu64 " evicted, %" PRIu64 " refused\n",
+		    "IKE Half-Open", s->ike_half_open, s->ike_half_open_peak,
+		    s->ike_half_open_max, s->ike_half_open_peer_max, s->ike_half_open_evicted,
+		    s->ike_half_open_drops);
 }
 
 static int

@@ -23,6 +23,7 @@ ike_limits_default(struct ike_limits *lim)
 	lim->qm_max_per_mm = IKE_DEF_QM_PER_MM;
 	lim->max_packet = IKE_DEF_MAX_PACKET;
 	lim->rekey_delay_ms = IKE_DEF_REKEY_DELAY_MS;
+	lim->half_open_busy_ms = IKE_DEF_HALF_OPEN_BUSY_MS;
 }
 
 struct ike_engine *
@@ -62,6 +63,8 @@ ike_engine_new(const struct ike_ops *ops, const struct ike_limits *lim)
 		if (lim->rekey_delay_ms != 0)
 			e->lim.rekey_delay_ms = lim->rekey_delay_ms;
 		e->lim.child_life_max_s = lim->child_life_max_s;
+		if (lim->half_open_busy_ms != 0)
+			e->lim.half_open_busy_ms = lim->half_open_busy_ms;
 	}
 	return e;
 }
@@ -257,6 +260,8 @@ ike_engine_stats(const struct ike_engine *e, struct ike_stats *st)
 {
 	*st = e->st;
 	st->half_open = ike_sa_half_open(e, NULL);
+	st->half_open_max = e->lim.half_open_total;
+	st->half_open_peer_max = e->lim.half_open_peer;
 }
 
 /* ---- helpers for the exchange code ---- */

@@ -193,6 +193,8 @@ struct ike_limits {
 						 * long for late packets, then deleted */
 	uint32_t	child_life_max_s;	/* ceiling on children's lifetimes in our
 						 * offers and answers; 0 = the policy's */
+	/* dos: a responder's wait for messages 3 and 5 once half_open_total is half used */
+	unsigned	half_open_busy_ms;
 };
 
 #define IKE_DEF_HALF_OPEN_TOTAL		1024
@@ -204,6 +206,7 @@ struct ike_limits {
 #define IKE_DEF_QM_PER_MM		16
 #define IKE_DEF_MAX_PACKET		10000
 #define IKE_DEF_REKEY_DELAY_MS		5000
+#define IKE_DEF_HALF_OPEN_BUSY_MS	5000
 
 void	ike_limits_default(struct ike_limits *lim);
 
@@ -375,6 +378,11 @@ struct ike_stats {
 	uint64_t	dpd_rx;			/* R-U-THERE received (and answered) */
 	uint64_t	dpd_acks;		/* R-U-THERE-ACK received for ours */
 	uint64_t	dpd_dead;		/* peers declared dead */
+	/* dos: the half-open table (half_open_drops above counts what it refused) */
+	uint64_t	half_open_evicted;	/* unanswered responder exchanges dropped to
+						 * make room for new ones */
+	uint64_t	half_open_peak;		/* most half-open at once since start */
+	uint64_t	half_open_max, half_open_peer_max;	/* the limits in force */
 };
 
 void	ike_engine_stats(const struct ike_engine *e, struct ike_stats *st);

@@ -50,7 +50,13 @@ struct iked_counters {
 	uint64_t	installs, install_failed, deletes;
 	uint64_t	udp_truncated;		/* datagrams larger than the buffer */
 	uint64_t	event_overruns;		/* kernel event queue overflows */
+	/* dos: first messages dropped from a full batch (iked_net.c) */
+	uint64_t	first_shed;
 };
+
+/* dos: datagrams read per batch; first messages taken from a full one */
+#define IKED_BATCH		64
+#define IKED_FIRST_PER_BATCH	8
 
 struct iked {
 	/* options */
@@ -79,6 +85,14 @@ struct iked {
 	/* certificates (cert): paths from -C -K -A -a -R, loaded by iked_init */
 	struct ike_cert_conf	certconf;
 	struct ike_certs	*certs;
+	/* dos: the engine's limits from -l (zero fields: the engine's defaults) */
+	struct ike_limits	lim;
+	/* dos: the negotiate policies of the SPD (iked_spdcache.c) */
+	struct xfrm_policy	*spd;
+	size_t			nspd, spdcap;
+	bool			spd_valid;
+	uint32_t		spd_gen;	/* of the plan they were read for */
+	uint64_t		spd_ms;		/* when */
 };
 
 /* iked_net.c: the UDP sockets */
@@ -146,5 +160,16 @@ int	iked_run(struct iked *d);
 void	iked_fini(struct iked *d);
 uint64_t iked_now_ms(void *arg);
 void	iked_log_cb(void *arg, int prio, const char *msg);
+
+/* iked_spdcache.c (dos): cb on each negotiate policy of the SPD, from a copy read at
+ * most IKED_SPD_CACHE_MS ago for the plan in force; a non-zero cb result stops the walk
+ * and is returned.  0, or -errno (the dump failed). */
+#define IKED_SPD_CACHE_MS	1000
+int	iked_spd_walk(struct iked *d, xfrm_policy_cb cb, void *arg);
+void	iked_spd_forget(struct iked *d);
+
+/* iked_limits.c (dos): one -l name=value (half_open_max, half_open_peer_max,
+ * half_open_busy_ms) into lim.  0, or -1 with err saying what was expected. */
+int	iked_limit_set(struct ike_limits *lim, const char *arg, char *err, size_t errlen);
 
 #endif

@@ -101,13 +101,11 @@ loop_engine(struct iked *d)
 		.child_rx_packets = iked_dpd_rx_packets,
 	};
 	static struct ike_ops keep;
-	struct ike_limits lim;
 
 	/* The engine keeps the ops table: it must outlive it. */
 	keep = ops;
-	ike_limits_default(&lim);
-	lim.child_life_max_s = d->child_life_max_s;
-	if ((d->eng = ike_engine_new(&keep, &lim)) == NULL) {
+	d->lim.child_life_max_s = d->child_life_max_s;
+	if ((d->eng = ike_engine_new(&keep, &d->lim)) == NULL) {
 		log_err("cannot start the IKE engine: %s", strerror(errno));
 		return -1;
 	}
@@ -216,6 +214,7 @@ iked_fini(struct iked *d)
 	d->certs = NULL;
 	ike_plan_free(&d->plan);
 	ike_plan_rx_reset(&d->rx);
+	iked_spd_forget(d);
 	free(d->authbuf);
 	d->authbuf = NULL;
 	iked_net_close(d);

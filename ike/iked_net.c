@@ -146,38 +146,91 @@ net_local(struct msghdr *mh, int fd_family, uint16_t port, struct sockaddr_stora
 	return false;
 }
 
-void
-iked_net_input(struct iked *d, int fd)
+/* One datagram read, waiting for the engine. */
+struct net_dgram {
+	struct sockaddr_storage	local, remote;
+	size_t			len;
+	uint8_t			buf[IKE_DEF_MAX_PACKET + 1];
+};
+
+static struct net_dgram net_batch[IKED_BATCH];
+
+/* Reads one datagram into g; false when the queue is empty. */
+static bool
+net_read(struct iked *d, int fd, struct net_dgram *g)
 {
-	uint8_t buf[IKE_DEF_MAX_PACKET + 1];
 	union {
 		struct cmsghdr	align;
 		uint8_t		b[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	} cbuf;
-	struct sockaddr_storage remote, local;
-	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct iovec iov = { .iov_base = g->buf, .iov_len = sizeof(g->buf) };
 	struct msghdr mh;
 	ssize_t n;
 
-	for (int i = 0; i < 64; i++) {
+	for (;;) {
 		memset(&mh, 0, sizeof(mh));
-		mh.msg_name = &remote;
-		mh.msg_namelen = sizeof(remote);
+		mh.msg_name = &g->remote;
+		mh.msg_namelen = sizeof(g->remote);
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;
 		mh.msg_control = cbuf.b;
 		mh.msg_controllen = sizeof(cbuf.b);
 		if ((n = recvmsg(fd, &mh, MSG_DONTWAIT)) < 0)
-			return;
+			return false;
 		/* Larger than any IKE message we take: the engine counts it as malformed. */
 		if (mh.msg_flags & MSG_TRUNC)
 			d->cnt.udp_truncated++;
-		if (!net_local(&mh, fd == d->udp4 ? AF_INET : AF_INET6, d->port, &local)) {
-			log_debug("IKE datagram without its local address: dropped");
+		if (net_local(&mh, fd == d->udp4 ? AF_INET : AF_INET6, d->port, &g->local)) {
+			g->len = (size_t)n;
+			return true;
+		}
+		log_debug("IKE datagram without its local address: dropped");
+	}
+}
+
+/* A first message (no responder cookie): anyone can send one, for nothing. */
+static bool
+net_first(const struct net_dgram *g)
+{
+	static const uint8_t zero[8];
+
+	return g->len >= 28 && memcmp(g->buf + 8, zero, sizeof(zero)) == 0;
+}
+
+static void
+net_give(struct iked *d, const struct net_dgram *g)
+{
+	ike_engine_input(d->eng, (const struct sockaddr *)&g->local,
+	    (const struct sockaddr *)&g->remote, g->buf, g->len);
+}
+
+/*
+ * Reads a batch, then hands the engine the messages of exchanges in progress first and the
+ * first messages after them.  When the batch is full the queue has a backlog (a flood):
+ * only IKED_FIRST_PER_BATCH first messages of it are taken and the rest are shed, so the
+ * socket's queue drains several times faster than first messages cost, and a real
+ * initiator's message 3 never waits behind more first messages than the half-open table
+ * holds (ipsecpol-iked(8), DENIAL OF SERVICE).
+ */
+void
+iked_net_input(struct iked *d, int fd)
+{
+	size_t n = 0, first = 0;
+
+	while (n < IKED_BATCH && net_read(d, fd, &net_batch[n]))
+		n++;
+	for (size_t i = 0; i < n; i++)
+		if (!net_first(&net_batch[i]))
+			net_give(d, &net_batch[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (!net_first(&net_batch[i]))
+			continue;
+		if (n == IKED_BATCH && first >= IKED_FIRST_PER_BATCH) {
+			d->cnt.first_shed++;
 			continue;
 		}
-		ike_engine_input(d->eng, (struct sockaddr *)&local, (struct sockaddr *)&remote,
-		    buf, (size_t)n);
+		first++;
+		net_give(d, &net_batch[i]);
 	}
 }
 

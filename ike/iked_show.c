@@ -145,6 +145,24 @@ show_stat(struct show_ctx *x, const char *name, uint64_t v)
 	ctl_nest_end(&x->m);
 }
 
+/* dos: the half-open table as the agent's status carries it (ipsecpol status). */
+static void
+show_dos(struct show_ctx *x, const struct ike_stats *st)
+{
+	struct ctl_status s = {
+		.ike_dos = true,
+		.ike_half_open = (uint32_t)st->half_open,
+		.ike_half_open_max = (uint32_t)st->half_open_max,
+		.ike_half_open_peer_max = (uint32_t)st->half_open_peer_max,
+		.ike_half_open_peak = (uint32_t)st->half_open_peak,
+		.ike_half_open_drops = st->half_open_drops,
+		.ike_half_open_evicted = st->half_open_evicted,
+	};
+
+	show_room(x);
+	ctl_status_put_dos(&x->m, &s);
+}
+
 struct show_counter {
 	const char	*name;
 	uint64_t	v;
@@ -163,6 +181,11 @@ show_stats(struct show_ctx *x)
 		{ "replays", s.replays }, { "retransmissions", s.retransmits },
 		{ "replies resent", s.resent }, { "half-open", s.half_open },
 		{ "half-open refused", s.half_open_drops },
+		{ "half-open limit", s.half_open_max },
+		{ "half-open limit per peer", s.half_open_peer_max },
+		{ "half-open peak", s.half_open_peak },
+		{ "half-open evicted", s.half_open_evicted },
+		{ "first messages shed", k->first_shed },
 		{ "authentication failures", s.auth_failed },
 		{ "no proposal chosen", s.no_proposal },
 		{ "main modes", s.mm_ok }, { "main modes failed", s.mm_failed },
@@ -184,6 +207,7 @@ show_stats(struct show_ctx *x)
 		{ "rekeys", s.rekeys }, { "quick-mode SAs expired", s.child_expired },
 	};
 
+	show_dos(x, &s);
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
 		show_stat(x, tab[i].name, tab[i].v);
 }

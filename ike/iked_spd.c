@@ -115,7 +115,7 @@ iked_rule_for_ids(void *arg, const struct sockaddr *local, const struct sockaddr
 
 	(void)local;
 	(void)remote;
-	if ((rc = xfrm_policy_dump(x.d->xh, spd_ids_one, &x)) < 0) {
+	if ((rc = iked_spd_walk(x.d, spd_ids_one, &x)) < 0) {
 		log_err("cannot read the kernel's policies to choose a rule: %s", strerror(-rc));
 		return NULL;
 	}
@@ -229,7 +229,7 @@ iked_auth_for_peer(void *arg, const struct sockaddr *local, const struct sockadd
 		x.peer.prefix = 128;
 	}
 	d->nauthbuf = 0;
-	if ((rc = xfrm_policy_dump(d->xh, spd_peer_one, &x)) < 0 || x.err < 0) {
+	if ((rc = iked_spd_walk(d, spd_peer_one, &x)) < 0 || x.err < 0) {
 		rc = rc < 0 ? rc : x.err;
 		log_err("cannot read the kernel's policies to choose the authentication for a "
 		    "peer: %s", strerror(-rc));

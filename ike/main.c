@@ -14,8 +14,9 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ipsecpol-iked [-dfv] [-L seconds] [-p port] [-S socket]\n"
-	    "                     [-C cert -K key] [-A ca_file] [-a ca_dir] [-R crl_file]\n");
+	fprintf(stderr, "usage: ipsecpol-iked [-dfv] [-L seconds] [-l limit=value] [-p port]\n"
+	    "                     [-S socket] [-C cert -K key] [-A ca_file] [-a ca_dir]\n"
+	    "                     [-R crl_file]\n");
 	exit(2);
 }
 
@@ -30,7 +31,7 @@ main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.sockpath = IKED_SOCKET_DEFAULT;
-	while ((ch = getopt(argc, argv, "A:a:C:dfK:L:p:R:S:v")) != -1) {
+	while ((ch = getopt(argc, argv, "A:a:C:dfK:L:l:p:R:S:v")) != -1) {
 		switch (ch) {
 		case 'A':
 			d.certconf.ca_file = optarg;
@@ -64,6 +65,15 @@ main(int argc, char **argv)
 			}
 			d.child_life_max_s = (uint32_t)life;
 			break;
+		case 'l': {
+			char msg[160];
+
+			if (iked_limit_set(&d.lim, optarg, msg, sizeof(msg)) < 0) {
+				fprintf(stderr, "ipsecpol-iked: %s\n", msg);
+				return 2;
+			}
+			break;
+		}
 		case 'p':
 			errno = 0;
 			port = strtoul(optarg, &end, 10);

@@ -193,6 +193,11 @@ struct ike_engine {
 	uint64_t		next_child_id;
 	uint64_t		next_serial;
 	const struct ike_certs	*certs;		/* certificates (cert): NULL = none */
+	/* dos: rate limit of the half-open report (dos.c) */
+	bool			dos_logged;
+	uint64_t		dos_log_ms;
+	uint64_t		dos_evicted_logged, dos_drops_logged;
+	unsigned		dos_admitted;	/* half-open after the last admission */
 };
 
 /* ---- engine.c: helpers for the exchange code ---- */

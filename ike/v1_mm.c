@@ -17,25 +17,12 @@
 #include <syslog.h>
 
 #include "ike/cert.h"
+#include "ike/dos.h"
 #include "ike/sa_auth.h"
 #include "ike/v1.h"
 
 /* Our ID payload's data: an address, an FQDN or a certificate's subject DN. */
 #define IKE_AUTH_ID_MAX	1024
-
-static uint64_t
-half_open_deadline(const struct ike_engine *e)
-{
-	/* The initiator's whole schedule: first * (2^(tries+1) - 1). */
-	return (uint64_t)e->lim.retrans_first_ms * ((2ull << e->lim.retrans_tries) - 1);
-}
-
-static bool
-half_open_ok(struct ike_engine *e, const struct sockaddr *remote)
-{
-	return ike_sa_half_open(e, NULL) < e->lim.half_open_total &&
-	    ike_sa_half_open(e, remote) < e->lim.half_open_peer;
-}
 
 /* Our Main Mode ID: our address, or the configured FQDN.  data holds 254 bytes. */
 static void
@@ -193,8 +180,7 @@ v1_mm_start(struct ike_engine *e, const struct ike_acquire *a, const struct ike_
 		ike_log(e, LOG_ERR, "rule '%s': the policy has no Main Mode offers", r->name);
 		return -EINVAL;
 	}
-	if (!half_open_ok(e, remote)) {
-		e->st.half_open_drops++;
+	if (!ike_dos_admit(e, remote)) {
 		ike_log(e, LOG_WARNING, "rule '%s': half-open limit reached; ACQUIRE refused",
 		    r->name);
 		return -EAGAIN;
@@ -675,8 +661,8 @@ v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 		v1_drop(e, in, &e->st.unknown_sa, "no policy");
 		return;
 	}
-	if (!half_open_ok(e, in->remote) || e->st.mm_current >= e->lim.mm_max) {
-		v1_drop(e, in, &e->st.half_open_drops, "half-open or IKE SA limit reached");
+	if (e->st.mm_current >= e->lim.mm_max) {
+		v1_drop(e, in, &e->st.half_open_drops, "IKE SA limit reached");
 		return;
 	}
 	auth = responder_auth(e, in, &all, &nall);
@@ -692,6 +678,12 @@ v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 		    "%s; ours are %s", a, theirs, ike_prop_mm_offers_str(e->plan->main.mm.offers,
 		    e->plan->main.mm.noffers, ours, sizeof(ours)));
 		refuse(e, in, ISAKMP_N_NO_PROPOSAL_CHOSEN);
+		return;
+	}
+	/* Last, so that a first message we would refuse anyway evicts nobody. */
+	if (!ike_dos_admit(e, in->remote)) {
+		ike_log(e, LOG_DEBUG, "Identity Protection from %s dropped: half-open limit "
+		    "reached and no unanswered exchange to evict", a);
 		return;
 	}
 	sa = ike_sa_new(e, in->local, in->remote, false);
@@ -736,7 +728,7 @@ v1_mm_respond(struct ike_engine *e, struct v1_in *in)
 	sa->have_rx = true;
 	sa->step = IKE_MM_R2;
 	sa->rt.tries = e->lim.retrans_tries;
-	sa->rt.due_ms = ike_now(e) + half_open_deadline(e);
+	sa->rt.due_ms = ike_now(e) + ike_dos_deadline(e);
 	send_keep(e, sa, &b);
 }
 

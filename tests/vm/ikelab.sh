@@ -635,4 +635,58 @@ ike_cert_ours() {
 ike_key_file = $ike_pki/$2.key
 ike_ca_file = $ike_pki/ca.pem
 ike_crl_file = $ike_pki/crl.pem" ike_ours_start "$1"
+# --- dos: a flooder beside A ----------------------------------------------------------
+
+IKE_FLOOD=$top_builddir/tests/ike/ikeflood
+ike_dos_r=198.51.100.1
+
+# ike_dos_flooder NS F: namespace F joined to NS (198.51.100.2 - 198.51.100.1); NS routes
+# 10.70.0.0/16 (the forged sources) to F, which does not forward: answers die there.
+ike_dos_flooder() {
+	tap_cleanup "ip netns del $2"
+	ip netns add "$2" &&
+	ip link add name fv netns "$2" type veth peer name fs netns "$1" &&
+	printf 'link set lo up\naddr add 198.51.100.2/24 dev fv\nlink set fv up\n' |
+		ip -n "$2" -batch - &&
+	printf 'addr add %s/24 dev fs\nlink set fs up\nroute add 10.70.0.0/16 via 198.51.100.2\n' \
+		"$ike_dos_r" | ip -n "$1" -batch -
+}
+
+# ike_dos_policy NS PSK: the current cell's transport rule with B, and one for the forged
+# sources' net (so that their first messages are answered, as a server's would be).
+ike_dos_policy() {
+	rm -f "$ike_dir/$1/local.db"
+	ike_ours_cli "$1" --empty -w REG -p "IKE lab" -r peer -f "0+$cell_b" -n "$ours_qm" \
+		-a "PRESHARE:$2" -1s "$ours_mm" &&
+	ike_ours_cli "$1" -w REG -p "IKE lab" -r forged -f "0+10.70.0.0/255.255.0.0" \
+		-n "$ours_qm" -a "PRESHARE:$2" -1s "$ours_mm" -x
+}
+
+# ike_dos_start NS MAX PEER_MAX: ike_ours_start with the half-open limits in the agent's
+# configuration.
+ike_dos_start() {
+	d=$ike_dir/$1
+	mkdir -p "$d/run" && chmod 0700 "$d/run"
+	cat >"$d/ipsecpold.conf" <<EOC
+local_store = $d/local.db
+cache = $d/directory.db
+control_socket = $d/run/ctl.sock
+iked = $IKE_IKED
+iked_socket = $d/run/iked.sock
+pidfile = $d/run/ipsecpold.pid
+debounce_ms = 100
+ike_half_open_max = $2
+ike_half_open_peer_max = $3
+EOC
+	echo "=== start $(ike_now) ms" >>"$d/agent.log"
+	nsenter --net="/run/netns/$1" "$IKE_AGENT" -d -f "$d/ipsecpold.conf" >>"$d/agent.log" 2>&1 &
+	eval "ike_agent_$1=$!"
+	tap_cleanup "kill -9 $! 2>/dev/null"
+	ike_wait 20 ike_ours_planned "$1"
+}
+
+# ike_dos_full NS MAX: NS's module holds MAX half-open exchanges.
+ike_dos_full() {
+	s_=$(ike_ours_cli "$1" --json status 2>/dev/null)
+	[ -n "$s_" ] && printf '%s\n' "$s_" | jq -e ".ike.half_open.current == $2" >/dev/null
 }
