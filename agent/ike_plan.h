@@ -51,6 +51,8 @@ enum ike_plan_attr {
 	IKE_A_OFFER,		/* nested CTL_O_* */
 	IKE_A_AUTH,		/* nested CTL_U_* (preshared keys included) */
 	IKE_A_DROPPED_OFFERS,	/* u32 */
+	/* soft */
+	IKE_A_SOFT_EXPIRE_S = 0x48,	/* u32 (MAIN): soft associations' lifetime, 0 = 300 s */
 };
 
 enum ike_mm_attr {

@@ -75,12 +75,13 @@ loop_engine(struct iked *d)
 		.spi_alloc = iked_spi_alloc, .child_install = iked_child_install,
 		.child_delete = iked_child_delete, .rule_for_ids = iked_rule_for_ids,
 		.auth_for_peer = iked_auth_for_peer, .log = iked_log_cb,
+		.soft_allow = iked_soft_allow,
 	};
 	static struct ike_ops keep;
 
 	/* The engine keeps the ops table: it must outlive it. */
 	keep = ops;
-	if ((d->eng = ike_engine_new(&keep, NULL)) == NULL) {
+	if ((d->eng = ike_engine_new(&keep, &d->lim)) == NULL) {
 		log_err("cannot start the IKE engine: %s", strerror(errno));
 		return -1;
 	}
@@ -172,8 +173,10 @@ iked_run(struct iked *d)
 void
 iked_fini(struct iked *d)
 {
-	if (d->xh != NULL)
+	if (d->xh != NULL) {
+		iked_soft_flush(d, "the module stops");
 		iked_kernel_flush(d);
+	}
 	if (d->eng != NULL)
 		ike_engine_free(d->eng);
 	d->eng = NULL;

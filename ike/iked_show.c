@@ -157,6 +157,7 @@ show_stats(struct show_ctx *x)
 	struct ike_stats s;
 
 	ike_engine_stats(x->d->eng, &s);
+	iked_soft_prune(x->d);
 	const struct show_counter tab[] = {
 		{ "datagrams received", s.rx }, { "datagrams sent", s.tx },
 		{ "malformed", s.malformed }, { "unknown SA", s.unknown_sa },
@@ -177,6 +178,9 @@ show_stats(struct show_ctx *x)
 		{ "SA installs", k->installs }, { "SA installs failed", k->install_failed },
 		{ "SA deletes", k->deletes }, { "kernel event overruns", k->event_overruns },
 		{ "plan generation", x->d->plan.gen },
+		{ "soft associations made", s.soft_allowed },
+		{ "soft associations", x->d->nsoft },
+		{ "soft associations expired", x->d->soft_expired },
 	};
 
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)

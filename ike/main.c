@@ -11,10 +11,34 @@
 
 #define IKED_SOCKET_DEFAULT	IPP_RUNDIR "/iked.sock"
 
+/* -R FIRST_MS,TRIES: Main and Quick Mode retransmissions (tests shorten them). */
+static int
+retrans_opt(const char *v, struct ike_limits *lim)
+{
+	unsigned long ms, tries;
+	char *end;
+
+	errno = 0;
+	ms = strtoul(v, &end, 10);
+	if (*end == ',')
+		tries = strtoul(end + 1, &end, 10);
+	else
+		tries = 0;
+	if (*v == '\0' || *end != '\0' || errno != 0 || ms < 100 || ms > 60000 ||
+	    tries < 1 || tries > 16) {
+		fprintf(stderr, "ipsecpol-iked: -R %s: expected FIRST_MS,TRIES: the first "
+		    "retransmission after 100..60000 ms, 1..16 retransmissions\n", v);
+		return -1;
+	}
+	lim->retrans_first_ms = (unsigned)ms;
+	lim->retrans_tries = (unsigned)tries;
+	return 0;
+}
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ipsecpol-iked [-dfv] [-p port] [-S socket]\n");
+	fprintf(stderr, "usage: ipsecpol-iked [-dfv] [-p port] [-R first_ms,tries] [-S socket]\n");
 	exit(2);
 }
 
@@ -29,7 +53,7 @@ main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.sockpath = IKED_SOCKET_DEFAULT;
-	while ((ch = getopt(argc, argv, "dfp:S:v")) != -1) {
+	while ((ch = getopt(argc, argv, "dfp:R:S:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			to_stderr = true;
@@ -46,6 +70,10 @@ main(int argc, char **argv)
 				    "1..65535\n", optarg);
 				return 2;
 			}
+			break;
+		case 'R':
+			if (retrans_opt(optarg, &d.lim) < 0)
+				return 2;
 			break;
 		case 'S':
 			d.sockpath = optarg;

@@ -95,6 +95,8 @@ void	v1_mm_respond(struct ike_engine *e, struct v1_in *in);
 int	v1_mm_start(struct ike_engine *e, const struct ike_acquire *a,
 	    const struct ipp_ike_rule *r, const struct ipp_auth *auth);
 void	v1_mm_timeout(struct ike_engine *e, struct ike_sa *sa);
+/* v1_soft.c: an initiator's Main Mode that never got an answer: soft rules fall back. */
+void	v1_soft_fallback(struct ike_engine *e, struct ike_sa *sa);
 
 /* ---- v1_qm.c ---- */
 void	v1_qm_start(struct ike_engine *e, struct ike_sa *sa, const struct ike_acquire *a);
