@@ -47,6 +47,10 @@ struct et_peer {
 	size_t			ndeleted;
 	char			log[ET_LOG_MAX];
 	size_t			loglen;
+	/* soft: what ops->soft_allow was asked, and what it answers */
+	struct ike_acquire	soft[8];
+	size_t			nsoft;
+	int			soft_result;
 };
 
 struct et_lab {
