@@ -97,7 +97,7 @@ expect_rc 1 "softsaexpirationtime=0 is refused (1..172800)" $S set policy name=R
 expect_rc 1 "softsaexpirationtime=172801 is refused" $S set policy name=Renamed softsaexpirationtime=172801
 expect_rc 0 "ipseccmd -1e sets it too" ipp -w REG -p Renamed -r SoftRule -f 0+10.9.9.9 -soft -1e 7
 jcheck "-1e took effect" '.policies[0].main_mode.soft_expire_s == 7' static show policy name=Renamed
-expect_rc 1 "-1e 0 is refused" ipp -w REG -p Renamed -r SoftRule -f 0+10.9.9.9 -soft -1e 0
+expect_rc 2 "-1e 0 is refused (a bad value)" ipp -w REG -p Renamed -r SoftRule -f 0+10.9.9.9 -soft -1e 0
 expect_rc 3 "-1e in dynamic mode is refused: the policy's main mode decides" \
 	ipp -f 0+10.9.9.9 -soft -1e 7
 g=$(ipp --json static show policy name=Renamed | jq -r '.policies[0].guid')
