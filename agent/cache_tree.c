@@ -169,8 +169,8 @@ enc_policy(struct cache_buf *b, const struct ipp_policy *p)
 	enc_guid(b, p->guid);
 	enc_str(b, p->name);
 	enc_str(b, p->description);
-	cache_buf_printf(b, " %u\nmm %u %u %d\n", p->poll_min, p->mm.lifetime_min,
-	    p->mm.qm_per_mm, p->mm.pfs);
+	cache_buf_printf(b, " %u\nmm %u %u %d %u\n", p->poll_min, p->mm.lifetime_min,
+	    p->mm.qm_per_mm, p->mm.pfs, p->mm.soft_expire_s);
 	for (size_t i = 0; i < p->mm.noffers; i++)
 		cache_buf_printf(b, "mmoffer %s %s %u\n", ipp_cipher_name(p->mm.offers[i].cipher),
 		    ipp_hash_name(p->mm.offers[i].hash), p->mm.offers[i].group);
@@ -603,10 +603,14 @@ dec_mm(struct dec *d, const struct line *l, struct ipp_err *e)
 {
 	struct ipp_mm *mm = &d->t->policy.mm;
 
-	return want(l, 4, "lifetime-minutes qm-per-mm pfs", e) < 0 ||
-	    get_u32(l, 1, UINT32_MAX, &mm->lifetime_min, e) < 0 ||
+	/* The soft association expiry came later: a cache written before has no field. */
+	mm->soft_expire_s = IPP_DEF_SOFT_EXPIRE_S;
+	return (l->n != 5 && want(l, 4, "lifetime-minutes qm-per-mm pfs [soft-expire-s]",
+	    e) < 0) || get_u32(l, 1, UINT32_MAX, &mm->lifetime_min, e) < 0 ||
 	    get_u32(l, 2, UINT32_MAX, &mm->qm_per_mm, e) < 0 ||
-	    get_bool(l, 3, &mm->pfs, e) < 0 ? -1 : 0;
+	    get_bool(l, 3, &mm->pfs, e) < 0 ||
+	    (l->n == 5 && get_u32(l, 4, IPP_SOFT_EXPIRE_S_HI, &mm->soft_expire_s, e) < 0) ?
+	    -1 : 0;
 }
 
 static int

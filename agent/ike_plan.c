@@ -27,6 +27,7 @@ plan_main(const struct ipp_compiled *c, uint32_t gen, ike_plan_send_fn send, voi
 	ctl_put_u32(&m, IKE_A_MM_LIFE_MIN, mn->mm.lifetime_min);
 	ctl_put_u32(&m, IKE_A_QM_PER_MM, mn->mm.qm_per_mm);
 	ctl_put_u8(&m, IKE_A_MM_PFS, mn->mm.pfs);
+	ctl_put_u32(&m, IKE_A_SOFT_EXPIRE_S, mn->mm.soft_expire_s);
 	for (size_t i = 0; i < mn->mm.noffers; i++) {
 		ctl_nest_begin(&m, IKE_A_MM_OFFER);
 		ctl_put_u8(&m, IKE_M_CIPHER, (uint8_t)mn->mm.offers[i].cipher);

@@ -55,6 +55,8 @@ enum ike_plan_attr {
 	IKE_A_DPD_DELAY = 0x40,	/* u32 seconds, 0 = off */
 	IKE_A_DPD_TIMEOUT = 0x41, /* u32 seconds */
 	IKE_A_DPD_ACTION = 0x42, /* u8 ipp_dpd_action */
+	/* soft */
+	IKE_A_SOFT_EXPIRE_S = 0x48,	/* u32 (MAIN): soft associations' lifetime, 0 = 300 s */
 };
 
 enum ike_mm_attr {

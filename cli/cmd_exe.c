@@ -45,13 +45,16 @@ mm_apply(const struct ipp_exe *x, struct ipp_mm *mm, struct ipp_err *e)
 		return -1;
 	if (x->mm_pfs)
 		mm->pfs = true;
+	if (x->soft_expire_s != 0)
+		mm->soft_expire_s = x->soft_expire_s;
 	return 0;
 }
 
 static bool
 settings_given(const struct ipp_exe *x)
 {
-	return x->mm_offers || x->rekey != NULL || x->mm_pfs || x->poll_min != 0;
+	return x->mm_offers || x->rekey != NULL || x->mm_pfs || x->poll_min != 0 ||
+	    x->soft_expire_s != 0;
 }
 
 /* The policy exists afterwards, with the run's main-mode settings. */
@@ -507,7 +510,7 @@ dynamic_mode(struct ipp_cli *c, struct ipp_exe *x, struct ipp_err *e)
 			return usage(e, "-f DEFAULT names a policy's default response rule; "
 			    "it needs static mode (-w REG -p POLICY)");
 	if (settings_given(x)) {
-		ipp_errf(e, IPP_E_UNSUPP, "-1s, -1k and -1p set a policy's main mode; the "
+		ipp_errf(e, IPP_E_UNSUPP, "-1s, -1k, -1p and -1e set a policy's main mode; the "
 		    "agent's dynamic rules use the main mode of the policy in force (use -w REG)");
 		return IPP_EXIT_UNSUPP;
 	}
@@ -553,7 +556,8 @@ ipp_exe_help(FILE *out)
 	    "         [-confirm]                                      (dynamic mode)\n"
 	    "       ipsecpol -u                                       (delete dynamic rules)\n"
 	    "       ipsecpol -w REG -p POLICY[:POLL] [-r RULE] [-f ...] [-n ...] [-t ...]\n"
-	    "         [-a ...] [-soft] [-lan|-dialup] [-1s ...] [-1k ...] [-1p] [-x|-y] [-o]\n"
+	    "         [-a ...] [-soft] [-lan|-dialup] [-1s ...] [-1k ...] [-1p] [-1e SECONDS]\n"
+	    "         [-x|-y] [-o]\n"
 	    "                                                         (static mode)\n"
 	    "  FILTERSPEC  SRC[/MASK][:PORT]=|+DST[/MASK][:PORT][:PROTO], 0 = me, * = any,\n"
 	    "              {IPv6}, DEFAULT; [spec] blocks and (spec) passes (dynamic)\n"
@@ -562,5 +566,7 @@ ipp_exe_help(FILE *out)
 	    "  AUTH        KERBEROS | PRESHARE:\"key\" | CERT:\"CA DN\" (K, P, C)\n"
 	    "  MMMETHOD    CIPHER-HASH-GROUP, e.g. 3DES-SHA-2, AES256-SHA256-19\n"
 	    "  REKEY       NQ and/or NS, e.g. 10Q/28800S\n"
+	    "  SECONDS     how long -soft talks in the clear to a peer that never answered\n"
+	    "              IKE (default 300)\n"
 	    "See ipsecpol(8).\n", out);
 }

@@ -28,6 +28,7 @@ struct ipp_exe {
 	const char *rekey;		/* -1k */
 	bool mm_offers, mm_pfs;
 	bool x, y, o, u, confirm;
+	uint32_t soft_expire_s;		/* -1e (ipseccmd); 0 = not given */
 };
 
 /* Fills x from argv (the options only).  Returns an exit code; e set unless OK.  x must

@@ -86,6 +86,19 @@ set_1k(struct ipp_exe *x, const char *v, struct ipp_err *e)
 	return ipp_mmspec_rekey(&scratch, v, e);
 }
 
+/* -1e SECONDS: ipseccmd's soft association expiry, a main-mode setting of the policy. */
+static int
+set_1e(struct ipp_exe *x, const char *v, struct ipp_err *e)
+{
+	uint32_t s;
+
+	if (ipp_lex_u32(v, strlen(v), IPP_SOFT_EXPIRE_S_LO, IPP_SOFT_EXPIRE_S_HI, &s) == -1)
+		return ipp_errf(e, IPP_E_INVAL, "-1e: '%s' is not a soft association expiry; "
+		    "expected seconds, %u to %u", v, IPP_SOFT_EXPIRE_S_LO, IPP_SOFT_EXPIRE_S_HI);
+	x->soft_expire_s = s;
+	return 0;
+}
+
 #define SWITCH(fn, field, value) \
 static int \
 fn(struct ipp_exe *x, const char *v, struct ipp_err *e) \
@@ -130,7 +143,7 @@ static const struct flag flags[] = {
 	{ "-f", LIST, set_f }, { "-n", LIST, set_n }, { "-t", ONE, set_t },
 	{ "-a", LIST, set_a }, { "-soft", NONE, set_soft }, { "-lan", NONE, set_lan },
 	{ "-dialup", NONE, set_dialup }, { "-1s", LIST, set_1s }, { "-1k", ONE, set_1k },
-	{ "-1p", NONE, set_1p }, { "-x", NONE, set_x }, { "-y", NONE, set_y },
+	{ "-1p", NONE, set_1p }, { "-1e", ONE, set_1e }, { "-x", NONE, set_x }, { "-y", NONE, set_y },
 	{ "-o", NONE, set_o }, { "-u", NONE, set_u }, { "-confirm", NONE, set_confirm },
 	{ "-c", NONE, set_confirm },
 };
@@ -157,12 +170,12 @@ unknown(const char *s, struct ipp_err *e)
 	char shown[IPP_LEX_SHOWLEN];
 
 	ipp_lex_show(s, strlen(s), shown);
-	if (strcasecmp(s, "-1f") == 0 || strcasecmp(s, "-1e") == 0)
+	if (strcasecmp(s, "-1f") == 0)
 		ipp_errf(e, IPP_E_INVAL, "option '%s' is ipseccmd's, not ipsecpol's; it is not "
 		    "supported", shown);
 	else
 		ipp_errf(e, IPP_E_INVAL, "option '%s' is unknown (expected -w -p -r -f -n -t -a "
-		    "-soft -lan -dialup -1s -1k -1p -x -y -o -u -confirm; -? for help)", shown);
+		    "-soft -lan -dialup -1s -1k -1p -1e -x -y -o -u -confirm; -? for help)", shown);
 	return IPP_EXIT_USAGE;
 }
 

@@ -183,6 +183,8 @@ policy_cmds(struct ectx *x, const struct ipp_policy *p)
 	fprintf(x->out, " mmpfs=%s qmpermm=%u mmlifetime=%u activatedefaultrule=%s"
 	    " pollinginterval=%u", ipp_fmt_bool(p->mm.pfs), p->mm.qm_per_mm,
 	    p->mm.lifetime_min, ipp_fmt_bool(p->defrule.active), p->poll_min);
+	if (p->mm.soft_expire_s != 0 && p->mm.soft_expire_s != IPP_DEF_SOFT_EXPIRE_S)
+		fprintf(x->out, " softsaexpirationtime=%u", p->mm.soft_expire_s);
 	if (p->mm.noffers > 0) {
 		fputs(" mmsecmethods=\"", x->out);
 		for (size_t i = 0; i < p->mm.noffers; i++)

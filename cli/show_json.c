@@ -163,8 +163,10 @@ mm_json(const struct ipp_mm *mm)
 			return NULL;
 		}
 	}
-	return json_pack("{s:I, s:I, s:b, s:o}", "lifetime_min", (json_int_t)mm->lifetime_min,
-	    "qm_per_mm", (json_int_t)mm->qm_per_mm, "pfs", mm->pfs, "offers", offers);
+	return json_pack("{s:I, s:I, s:b, s:o, s:I}", "lifetime_min",
+	    (json_int_t)mm->lifetime_min, "qm_per_mm", (json_int_t)mm->qm_per_mm, "pfs", mm->pfs,
+	    "offers", offers, "soft_expire_s", (json_int_t)(mm->soft_expire_s != 0 ?
+	    mm->soft_expire_s : IPP_DEF_SOFT_EXPIRE_S));
 }
 
 json_t *

@@ -129,6 +129,8 @@ policy_head(FILE *out, const struct ipp_policy *p, const struct ipp_show_opts *o
 	field(out, 0, "Master PFS", ipp_fmt_bool(p->mm.pfs));
 	field_u(out, 0, "MM Lifetime", p->mm.lifetime_min, "minutes");
 	field_u(out, 0, "QM per MM", p->mm.qm_per_mm, p->mm.qm_per_mm ? NULL : "(unlimited)");
+	field_u(out, 0, "Soft SA Expiration", p->mm.soft_expire_s != 0 ? p->mm.soft_expire_s :
+	    IPP_DEF_SOFT_EXPIRE_S, "seconds");
 	fprintf(out, "Main Mode Security Methods:\n");
 	for (size_t i = 0; i < p->mm.noffers; i++)
 		fprintf(out, "  %s%s\n", ipp_fmt_mm_offer(&p->mm.offers[i], buf, sizeof(buf)),

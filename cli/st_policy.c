@@ -7,7 +7,7 @@
 static const char *const locations[] = { "local", "domain", "persistent", NULL };
 
 enum { P_NAME, P_DESC, P_MMPFS, P_QMPERMM, P_MMLIFE, P_ADR, P_POLL, P_ASSIGN, P_MMSEC,
-    P_GUID, P_NEWNAME, P_GPONAME };
+    P_GUID, P_SOFTEXP, P_NEWNAME, P_GPONAME };
 
 #define POLICY_TAGS(nameflags) \
 	{ "name", IPP_NARG_STRING, nameflags, 0, 0, NULL }, \
@@ -19,7 +19,9 @@ enum { P_NAME, P_DESC, P_MMPFS, P_QMPERMM, P_MMLIFE, P_ADR, P_POLL, P_ASSIGN, P_
 	{ "pollinginterval", IPP_NARG_UINT, 0, IPP_POLL_MIN_LO, IPP_POLL_MIN_HI, NULL }, \
 	{ "assign", IPP_NARG_BOOL, 0, 0, 0, NULL }, \
 	{ "mmsecmethods", IPP_NARG_STRING, 0, 0, 0, NULL }, \
-	{ "guid", IPP_NARG_STRING, 0, 0, 0, NULL }
+	{ "guid", IPP_NARG_STRING, 0, 0, 0, NULL }, \
+	{ "softsaexpirationtime", IPP_NARG_UINT, 0, IPP_SOFT_EXPIRE_S_LO, \
+	    IPP_SOFT_EXPIRE_S_HI, NULL }
 
 static const struct ipp_nargs_tag add_tags[] = { POLICY_TAGS(IPP_NARG_REQUIRED) };
 static const struct ipp_nargs_tag set_tags[] = {
@@ -70,6 +72,8 @@ policy_settings(struct ipp_policy *p, const struct ipp_nargs *a, struct ipp_err 
 		p->defrule.active = v->b;
 	if ((v = ipp_nargs_get(a, P_POLL)) != NULL)
 		p->poll_min = v->u;
+	if ((v = ipp_nargs_get(a, P_SOFTEXP)) != NULL)
+		p->mm.soft_expire_s = v->u;
 	if ((v = ipp_nargs_get(a, P_MMSEC)) != NULL && ipp_st_mmsec(v->str, &p->mm, e) == -1)
 		return -1;
 	return 0;

@@ -64,6 +64,8 @@ struct ike_acquire {
 	struct sockaddr_storage	remote;		/* the peer's IKE address (port 500) */
 	struct xfrm_sel		policy_sel;	/* the matching policy's selector (out direction) */
 	struct xfrm_sel		packet_sel;	/* the packet's flow */
+	/* soft: the matching policy's priority, so a clear-text allowance can beat it */
+	uint32_t		policy_priority;
 };
 
 /* An inbound SPI request (XFRM_MSG_ALLOCSPI): an SA from remote to local. */
@@ -174,6 +176,15 @@ struct ike_ops {
 	 * detection takes a change as a sign of life and only asks an idle peer.  0, or
 	 * -errno.  May be NULL: then only IKE messages count. */
 	int	(*child_rx_packets)(void *arg, const struct ike_child *c, uint64_t *packets);
+	/*
+	 * soft: Main Mode for a's rule r (soft set) got no answer at all from the peer after
+	 * every retransmission.  The daemon allows a's flow in the clear for the policy's
+	 * soft association expiry (Windows' soft SA).  Not called when the peer answered
+	 * anything (a refusal or a failed authentication is not "not IPsec-aware").  0, or
+	 * -errno (logged by the engine).  May be NULL: no fallback.
+	 */
+	int	(*soft_allow)(void *arg, const struct ike_acquire *a,
+		    const struct ipp_ike_rule *r);
 };
 
 /* ------------------------------------------------------------------ limits */
@@ -383,6 +394,8 @@ struct ike_stats {
 						 * make room for new ones */
 	uint64_t	half_open_peak;		/* most half-open at once since start */
 	uint64_t	half_open_max, half_open_peer_max;	/* the limits in force */
+	/* soft */
+	uint64_t	soft_allowed;		/* flows let through in the clear */
 };
 
 void	ike_engine_stats(const struct ike_engine *e, struct ike_stats *st);

@@ -93,6 +93,11 @@ struct iked {
 	bool			spd_valid;
 	uint32_t		spd_gen;	/* of the plan they were read for */
 	uint64_t		spd_ms;		/* when */
+
+	/* soft: clear-text allowances for peers that never answered IKE (iked_soft.c) */
+	struct iked_soft	*soft;
+	size_t			nsoft;
+	uint64_t		soft_expired;	/* allowances the kernel removed at expiry */
 };
 
 /* iked_net.c: the UDP sockets */
@@ -148,6 +153,32 @@ void	iked_show(struct iked *d, uint16_t type, uint32_t seq, const uint8_t *p, si
 
 /* iked_dpd.c: dead peer detection's sign of life (ike_ops.child_rx_packets) */
 int	iked_dpd_rx_packets(void *arg, const struct ike_child *c, uint64_t *packets);
+/*
+ * iked_soft.c: soft associations.  An allowance is an allow policy without template for
+ * one flow's host pair and its rule's selector (out and in, and fwd for a tunnel rule),
+ * one priority step ahead of the rule's policy, with a hard add-expiry so the kernel
+ * drops it by itself.
+ */
+#define IKED_SOFT_MAX		4096
+struct iked_soft {
+	uint32_t		reqid;
+	char			rule[IPP_NAME_MAX + 1];
+	uint64_t		created_ms, expires_ms;
+	bool			marked;		/* mark 0/0xffffffff: the rule's own key */
+	size_t			npol;
+	struct xfrm_policy	pol[3];		/* out, in, fwd (tunnel) */
+};
+
+/* ike_ops.soft_allow. */
+int	iked_soft_allow(void *arg, const struct ike_acquire *a, const struct ipp_ike_rule *r);
+/* The policies of an allowance for a's flow under r, expiring after expire_s; returns n
+ * (2 or 3).  Pure. */
+size_t	iked_soft_policies(const struct ike_acquire *a, const struct ipp_ike_rule *r,
+	    uint32_t expire_s, struct xfrm_policy pol[3]);
+/* Forgets the allowances whose expiry passed (the kernel removed them). */
+void	iked_soft_prune(struct iked *d);
+/* Removes every allowance (plan change, exit); why is logged. */
+void	iked_soft_flush(struct iked *d, const char *why);
 
 /* iked_caps.c: privileges */
 /* Keeps only CAP_NET_ADMIN (and CAP_NET_BIND_SERVICE when port < 1024 must be bound

@@ -63,6 +63,8 @@ agent_apply(struct iked *d, struct ike_plan *next)
 	ike_engine_set_plan(d->eng, &d->plan);
 	d->nauthbuf = 0;
 	ike_plan_free(&old);
+	/* Allowances were decided under the old rules; the new ones decide afresh. */
+	iked_soft_flush(d, "a new plan is in force");
 	d->cnt.plans++;
 	log_notice("plan %u in force: policy '%s', %zu negotiate rules (%zu authentication "
 	    "methods), default response rule %s", d->plan.gen, d->plan.main.present ?

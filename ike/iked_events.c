@@ -65,6 +65,7 @@ ev_acquire(struct iked *d, const struct xfrm_event_acquire *a)
 	ev_sockaddr(&q.remote, a->family, &a->daddr, htons(IKED_PORT));
 	q.policy_sel = a->policy.sel;
 	q.packet_sel = a->sel;
+	q.policy_priority = a->policy.priority;
 	rc = ike_engine_acquire(d->eng, &q);
 	if (rc < 0) {
 		d->cnt.acquires_refused++;

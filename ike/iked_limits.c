@@ -16,6 +16,9 @@ static const struct limit_opt limit_opts[] = {
 	{ "half_open_max", offsetof(struct ike_limits, half_open_total), 1, 1048576 },
 	{ "half_open_peer_max", offsetof(struct ike_limits, half_open_peer), 1, 1048576 },
 	{ "half_open_busy_ms", offsetof(struct ike_limits, half_open_busy_ms), 100, 600000 },
+	/* Tests shorten the wait for a silent peer (soft associations). */
+	{ "retrans_first_ms", offsetof(struct ike_limits, retrans_first_ms), 100, 60000 },
+	{ "retrans_tries", offsetof(struct ike_limits, retrans_tries), 1, 16 },
 };
 #define NLIMITS	(sizeof(limit_opts) / sizeof(limit_opts[0]))
 
@@ -43,7 +46,7 @@ iked_limit_set(struct ike_limits *lim, const char *arg, char *err, size_t errlen
 		*(unsigned *)(void *)((char *)lim + o->off) = (unsigned)v;
 		return 0;
 	}
-	snprintf(err, errlen, "-l %s: expected half_open_max=N, half_open_peer_max=N or "
-	    "half_open_busy_ms=N", arg);
+	snprintf(err, errlen, "-l %s: expected half_open_max=N, half_open_peer_max=N, "
+	    "half_open_busy_ms=N, retrans_first_ms=N or retrans_tries=N", arg);
 	return -1;
 }

@@ -99,6 +99,7 @@ loop_engine(struct iked *d)
 		.child_delete = iked_child_delete, .rule_for_ids = iked_rule_for_ids,
 		.auth_for_peer = iked_auth_for_peer, .log = iked_log_cb,
 		.child_rx_packets = iked_dpd_rx_packets,
+		.soft_allow = iked_soft_allow,
 	};
 	static struct ike_ops keep;
 
@@ -205,8 +206,10 @@ iked_fini(struct iked *d)
 	 * the flush then removes whatever the engine no longer tracks. */
 	if (d->eng != NULL)
 		ike_engine_shutdown(d->eng);
-	if (d->xh != NULL)
+	if (d->xh != NULL) {
+		iked_soft_flush(d, "the module stops");
 		iked_kernel_flush(d);
+	}
 	if (d->eng != NULL)
 		ike_engine_free(d->eng);
 	d->eng = NULL;

@@ -175,6 +175,7 @@ show_stats(struct show_ctx *x)
 	struct ike_stats s;
 
 	ike_engine_stats(x->d->eng, &s);
+	iked_soft_prune(x->d);
 	const struct show_counter tab[] = {
 		{ "datagrams received", s.rx }, { "datagrams sent", s.tx },
 		{ "malformed", s.malformed }, { "unknown SA", s.unknown_sa },
@@ -205,6 +206,9 @@ show_stats(struct show_ctx *x)
 		{ "plan generation", x->d->plan.gen },
 		/* lifetimes and rekey */
 		{ "rekeys", s.rekeys }, { "quick-mode SAs expired", s.child_expired },
+		{ "soft associations made", s.soft_allowed },
+		{ "soft associations", x->d->nsoft },
+		{ "soft associations expired", x->d->soft_expired },
 	};
 
 	show_dos(x, &s);

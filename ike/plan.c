@@ -221,6 +221,8 @@ plan_main_attr(const struct ctl_attr *a, struct ipp_ike_main *m, struct ipp_err 
 		return ctl_get_u32(a, &m->mm.qm_per_mm, e);
 	case IKE_A_MM_PFS:
 		return plan_bool(a, &m->mm.pfs, "master-key PFS", e);
+	case IKE_A_SOFT_EXPIRE_S:
+		return ctl_get_u32(a, &m->mm.soft_expire_s, e);
 	case IKE_A_MM_OFFER:
 		return plan_mm_offer(a, &m->mm, e);
 	case IKE_A_DEF_ACTIVE:

@@ -103,6 +103,8 @@ int	v1_mm_start(struct ike_engine *e, const struct ike_acquire *a,
 void	v1_mm_timeout(struct ike_engine *e, struct ike_sa *sa);
 /* Quick Modes one IKE SA may carry under the plan (master-key PFS: 1); 0 = no limit. */
 uint32_t v1_qm_per_mm(const struct ike_engine *e);
+/* v1_soft.c: an initiator's Main Mode that never got an answer: soft rules fall back. */
+void	v1_soft_fallback(struct ike_engine *e, struct ike_sa *sa);
 
 /* ---- v1_qm.c ---- */
 /* The Quick Mode of an ACQUIRE: its IDs are the policy's selector, with the packet's

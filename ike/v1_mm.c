@@ -823,6 +823,7 @@ v1_mm_timeout(struct ike_engine *e, struct ike_sa *sa)
 		return;
 	}
 	if (!ike_timer_next(e, &sa->rt)) {
+		v1_soft_fallback(e, sa);
 		v1_sa_fail(e, sa, "no answer to message %d after %u retransmissions",
 		    sa->step == IKE_MM_I1 ? 1 : sa->step == IKE_MM_I3 ? 3 : 5,
 		    e->lim.retrans_tries);

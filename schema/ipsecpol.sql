@@ -155,3 +155,9 @@ CREATE TABLE defrule_auth (
 	excludecaname	INTEGER NOT NULL CHECK (excludecaname IN (0, 1)),
 	PRIMARY KEY (policy_id, pos)
 ) WITHOUT ROWID;
+
+-- @version 2
+-- soft: how long clear traffic with a peer that never answered IKE is allowed (ipseccmd
+-- -1e, netsh softsaexpirationtime=); 0 = the default, 300 s.
+ALTER TABLE policy ADD COLUMN mm_soft_expire_s INTEGER NOT NULL DEFAULT 300
+	CHECK (mm_soft_expire_s >= 0);

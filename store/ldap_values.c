@@ -647,6 +647,16 @@ fail:
 	return -1;
 }
 
+/* Absent in entries written before soft associations had a setting: the default. */
+static int
+dec_soft_expire(const struct lds_entry *en, uint32_t *out, struct ipp_err *e)
+{
+	*out = IPP_DEF_SOFT_EXPIRE_S;
+	if (lds_attr(en, "ipsecpolMMSoftExpire") == NULL)
+		return 0;
+	return lds_get_uint(en, "ipsecpolMMSoftExpire", 0, IPP_SOFT_EXPIRE_S_HI, out, e);
+}
+
 int
 lds_dec_mainmode(const struct lds_entry *en, struct ipp_mm *mm, struct ipp_err *e)
 {
@@ -657,6 +667,7 @@ lds_dec_mainmode(const struct lds_entry *en, struct ipp_mm *mm, struct ipp_err *
 	    lds_get_uint(en, "ipsecpolMMLifetime", 0, UINT32_MAX, &mm->lifetime_min, e) == -1 ||
 	    lds_get_uint(en, "ipsecpolMMQMLimit", 0, UINT32_MAX, &mm->qm_per_mm, e) == -1 ||
 	    lds_get_bool(en, "ipsecpolMMPFS", &mm->pfs, e) == -1 ||
+	    dec_soft_expire(en, &mm->soft_expire_s, e) == -1 ||
 	    get_list(en, "ipsecpolMMOffer", &mm->offers, &mm->noffers,
 	    sizeof(struct ipp_mm_offer), dec_mm, clr_nothing, e) == -1) {
 		free(mm->offers);

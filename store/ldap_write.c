@@ -614,6 +614,7 @@ mainmode_add(struct ldstore *s, const char *pdn, const struct ipp_mm *mm, char g
 	put_uint(&m, LDAP_MOD_ADD, "ipsecpolMMLifetime", mm->lifetime_min);
 	put_uint(&m, LDAP_MOD_ADD, "ipsecpolMMQMLimit", mm->qm_per_mm);
 	put_bool(&m, LDAP_MOD_ADD, "ipsecpolMMPFS", mm->pfs);
+	put_uint(&m, LDAP_MOD_ADD, "ipsecpolMMSoftExpire", mm->soft_expire_s);
 	for (size_t i = 0; i < mm->noffers; i++)
 		enc_push(&x, lds_enc_mm_offer(&mm->offers[i]));
 	put_ordered(&m, LDAP_MOD_ADD, "ipsecpolMMOffer", &x);

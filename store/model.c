@@ -123,6 +123,7 @@ ipp_policy_init(struct ipp_policy *p)
 	p->poll_min = IPP_DEF_POLL_MIN;
 	p->mm.lifetime_min = IPP_DEF_MM_LIFE_MIN;
 	p->mm.qm_per_mm = IPP_DEF_QM_PER_MM;
+	p->mm.soft_expire_s = IPP_DEF_SOFT_EXPIRE_S;
 	p->defrule.active = true;
 }
 

@@ -26,6 +26,7 @@
 #define IPP_DEF_POLL_MIN	180
 #define IPP_DEF_MM_LIFE_MIN	480
 #define IPP_DEF_QM_PER_MM	0
+#define IPP_DEF_SOFT_EXPIRE_S	300	/* ipseccmd -1e: soft associations' lifetime */
 #define IPP_DEF_QM_LIFE_S	3600
 #define IPP_DEF_QM_LIFE_KB	100000
 
@@ -43,6 +44,9 @@
 #define IPP_MM_LIFE_MIN_HI	71582788
 #define IPP_POLL_MIN_LO		1
 #define IPP_POLL_MIN_HI		43200
+/* Soft associations (clear traffic with a peer that never answered IKE): 1 s .. 48 h. */
+#define IPP_SOFT_EXPIRE_S_LO	1
+#define IPP_SOFT_EXPIRE_S_HI	172800
 #define IPP_PSK_MAX		1024	/* bytes of a preshared key */
 #define IPP_CA_DN_MAX		1024	/* bytes of a root CA's distinguished name */
 
@@ -228,6 +232,8 @@ struct ipp_mm {
 	bool pfs;		/* master-key PFS */
 	struct ipp_mm_offer *offers;
 	size_t noffers;
+	/* soft: how long clear traffic with a peer that never answered IKE is allowed */
+	uint32_t soft_expire_s;	/* default 300 (ipseccmd -1e, netsh softsaexpirationtime=) */
 };
 
 /* ---- policies ---- */

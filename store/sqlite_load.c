@@ -71,7 +71,8 @@ load_policy(struct load *l)
 {
 	struct ipp_policy *p = &l->t->policy;
 	sqlite3_stmt *stmt = query(l, "SELECT guid, name, description, poll_min, mm_life_min, "
-	    "mm_qm_per_mm, mm_pfs, defrule_active, assigned, changed FROM policy WHERE id = ?1");
+	    "mm_qm_per_mm, mm_pfs, defrule_active, assigned, changed, mm_soft_expire_s "
+	    "FROM policy WHERE id = ?1");
 	int rc = SQLITE_DONE;
 	bool failed = false;
 
@@ -88,6 +89,7 @@ load_policy(struct load *l)
 		p->defrule.active = sqlite3_column_int(stmt, 7) != 0;
 		p->assigned = sqlite3_column_int(stmt, 8) != 0;
 		p->changed = (time_t)sqlite3_column_int64(stmt, 9);
+		p->mm.soft_expire_s = (uint32_t)sqlite3_column_int64(stmt, 10);
 		rc = SQLITE_DONE;
 	}
 	return finish(l, stmt, rc, failed, "reading a policy");

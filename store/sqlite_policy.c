@@ -8,7 +8,7 @@ static const char defrule_offer_insert[] = "INSERT INTO defrule_offer (policy_id
 static const char defrule_auth_insert[] = "INSERT INTO defrule_auth (policy_id, pos, "
     SQLSTORE_AUTH_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
-/* Binds ?2.. ?9 of the policy's own columns; ?1 is the id or GUID. */
+/* Binds ?2.. ?10 of the policy's own columns; ?1 is the id or GUID. */
 static void
 policy_bind(sqlite3_stmt *stmt, const struct ipp_policy *p)
 {
@@ -20,6 +20,7 @@ policy_bind(sqlite3_stmt *stmt, const struct ipp_policy *p)
 	sqlite3_bind_int(stmt, 7, p->mm.pfs);
 	sqlite3_bind_int(stmt, 8, p->defrule.active);
 	sqlite3_bind_int64(stmt, 9, (sqlite3_int64)time(NULL));
+	sqlite3_bind_int64(stmt, 10, p->mm.soft_expire_s);
 }
 
 static int
@@ -45,8 +46,8 @@ sqlstore_policy_create(struct ipp_store *st, const struct ipp_policy *p, struct 
 	if (sqlstore_unique(s, IPP_OBJ_POLICY, p->name, p->guid, 0, e) == -1)
 		return -1;
 	stmt = sqlstore_stmt(s, "INSERT INTO policy (guid, name, description, poll_min, "
-	    "mm_life_min, mm_qm_per_mm, mm_pfs, defrule_active, changed) "
-	    "VALUES (upper(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", e);
+	    "mm_life_min, mm_qm_per_mm, mm_pfs, defrule_active, changed, mm_soft_expire_s) "
+	    "VALUES (upper(?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", e);
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_text(stmt, 1, p->guid, -1, SQLITE_STATIC);
@@ -97,7 +98,7 @@ sqlstore_policy_update(struct ipp_store *st, const char *key, const struct ipp_p
 	/* A NULL name keeps the old one. */
 	stmt = sqlstore_stmt(s, "UPDATE policy SET name = coalesce(?2, name), description = ?3, "
 	    "poll_min = ?4, mm_life_min = ?5, mm_qm_per_mm = ?6, mm_pfs = ?7, "
-	    "defrule_active = ?8, changed = ?9 WHERE id = ?1", e);
+	    "defrule_active = ?8, changed = ?9, mm_soft_expire_s = ?10 WHERE id = ?1", e);
 	if (stmt == NULL)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, id);

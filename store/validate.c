@@ -568,6 +568,12 @@ mm_check(const struct ipp_mm *mm, const char *obj, struct ipp_err *e)
 	if (mm->pfs && mm->qm_per_mm > 1)
 		return fail(e, "%s: master-key PFS with %u quick modes per main mode; PFS "
 		    "allows one, expected 0 or 1", obj, mm->qm_per_mm);
+	/* 0: the default (an object written before the setting existed). */
+	if (mm->soft_expire_s != 0 && (mm->soft_expire_s < IPP_SOFT_EXPIRE_S_LO ||
+	    mm->soft_expire_s > IPP_SOFT_EXPIRE_S_HI))
+		return fail(e, "%s: soft association expiry %u s is out of range; expected %u "
+		    "to %u s", obj, mm->soft_expire_s, IPP_SOFT_EXPIRE_S_LO,
+		    IPP_SOFT_EXPIRE_S_HI);
 	if (mm->noffers > 0 && mm->offers == NULL)
 		return fail(e, "%s: %zu offers announced but none given", obj, mm->noffers);
 	for (size_t i = 0; i < mm->noffers; i++) {

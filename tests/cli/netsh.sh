@@ -88,6 +88,18 @@ jcheck "modern offers, none legacy, per-offer PFS group" \
 expect_rc 0 "set policy newname= and settings" $S set policy name=Plain newname=Renamed qmpermm=1 mmpfs=yes
 jcheck "set policy took effect" '.policies[0] | .name == "Renamed" and .main_mode.qm_per_mm == 1 and .main_mode.pfs' \
 	static show policy name=Renamed
+jcheck "soft association expiry: Windows' default, 300 s" '.policies[0].main_mode.soft_expire_s == 300' \
+	static show policy name=Renamed
+expect_rc 0 "set policy softsaexpirationtime=" $S set policy name=Renamed softsaexpirationtime=90
+jcheck "softsaexpirationtime= took effect" '.policies[0].main_mode.soft_expire_s == 90' \
+	static show policy name=Renamed
+expect_rc 1 "softsaexpirationtime=0 is refused (1..172800)" $S set policy name=Renamed softsaexpirationtime=0
+expect_rc 1 "softsaexpirationtime=172801 is refused" $S set policy name=Renamed softsaexpirationtime=172801
+expect_rc 0 "ipseccmd -1e sets it too" ipp -w REG -p Renamed -r SoftRule -f 0+10.9.9.9 -soft -1e 7
+jcheck "-1e took effect" '.policies[0].main_mode.soft_expire_s == 7' static show policy name=Renamed
+expect_rc 2 "-1e 0 is refused (a bad value)" ipp -w REG -p Renamed -r SoftRule -f 0+10.9.9.9 -soft -1e 0
+expect_rc 3 "-1e in dynamic mode is refused: the policy's main mode decides" \
+	ipp -f 0+10.9.9.9 -soft -1e 7
 g=$(ipp --json static show policy name=Renamed | jq -r '.policies[0].guid')
 expect_rc 0 "set policy by guid=" $S set policy guid="$g" description="via guid"
 jcheck "set by guid" '.policies[0].description == "via guid"' static show policy name=Renamed

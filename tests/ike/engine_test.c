@@ -69,6 +69,17 @@ spi_alloc(void *arg, const struct ike_spi_req *r, uint32_t *spi)
 }
 
 static int
+soft_allow(void *arg, const struct ike_acquire *a, const struct ipp_ike_rule *r)
+{
+	struct et_peer *p = arg;
+
+	ck_assert(r->soft);
+	ck_assert_uint_lt(p->nsoft, sizeof(p->soft) / sizeof(p->soft[0]));
+	p->soft[p->nsoft++] = *a;
+	return p->soft_result;
+}
+
+static int
 child_install(void *arg, const struct ike_child *c)
 {
 	struct et_peer *p = arg;
@@ -223,6 +234,7 @@ et_start(struct et_lab *l)
 			.child_install = child_install, .child_delete = child_delete,
 			.rule_for_ids = rule_for_ids, .log = log_line,
 			.child_rx_packets = child_rx_packets,
+			.soft_allow = soft_allow,
 		};
 
 		if (p->e != NULL)

@@ -52,6 +52,10 @@ struct et_peer {
 	uint64_t		rx_packets;
 	/* the install call blocks this long: the clock moves on inside child_install */
 	uint64_t		install_ms;
+	/* soft: what ops->soft_allow was asked, and what it answers */
+	struct ike_acquire	soft[8];
+	size_t			nsoft;
+	int			soft_result;
 };
 
 struct et_lab {

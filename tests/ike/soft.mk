@@ -1,1 +1,14 @@
 # tests/ike/soft.mk: issue #8 (soft) tests.  Included by the top-level Makefile.am.
+# Soft associations with peers that run no IKE, and a require rule that never lets a
+# packet through in the clear (root, host namespaces).
+TESTS += tests/ike/soft.sh
+EXTRA_DIST += tests/ike/soft.sh
+
+# The engine's fallback decision on the in-memory wire, and the allowance's policies.
+if HAVE_CHECK
+check_PROGRAMS += tests/ike/check_soft
+TESTS += tests/ike/check_soft
+tests_ike_check_soft_SOURCES = tests/ike/check_soft.c $(IKE_ENGINE_TEST_UTIL)
+tests_ike_check_soft_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+tests_ike_check_soft_LDADD = ike/libiked.la $(IKE_ENGINE_TEST_LDADD)
+endif

@@ -75,6 +75,16 @@ jcheck() {
 }
 DESC="the directory holds both -w DS rules" JQ='[.policies[] | select(.name == "Exe Policy") | .rules[].name] == ["Block telnet", "Block ftp"]' \
     jcheck static show policy name="Exe Policy"
+DESC="a policy written without a soft expiry reads as the default, 300 s" \
+    JQ='.policies[0].main_mode.soft_expire_s == 300' jcheck static show policy name="Exe Policy"
+expect_rc 0 "ipseccmd -1e sets the soft association expiry in the directory" \
+    ippd -w DS -p "Exe Policy" -r "Block telnet" -f "0+*:23:TCP" -n BLOCK -soft -1e 45
+DESC="the directory holds -1e 45" JQ='.policies[0].main_mode.soft_expire_s == 45' \
+    jcheck static show policy name="Exe Policy"
+expect_rc 0 "netsh softsaexpirationtime= in the directory" \
+    ippd static set policy name="Exe Policy" softsaexpirationtime=600
+DESC="the directory holds softsaexpirationtime=600" JQ='.policies[0].main_mode.soft_expire_s == 600' \
+    jcheck static show policy name="Exe Policy"
 expect_rc 1 "-w REG with --ldap-uri is refused" ippd -w REG -p X -r Y -f "0+*" -n BLOCK
 expect_rc 0 "assign in the directory" ippd static set policy name="Exe Policy" assign=yes
 DESC="the assigned policy shows as assigned" JQ='.policies[0].assigned == true' \

@@ -249,7 +249,7 @@ START_TEST(test_new_file_is_marked)
 	ck_assert_mem_eq(b + 68, "IPSP", 4);
 	ck_assert_uint_eq((unsigned)b[60] << 24 | b[61] << 16 | b[62] << 8 | b[63],
 	    (unsigned)sqlstore_script_version(sqlstore_schema_sql));
-	ck_assert_int_eq(sqlstore_script_version(sqlstore_schema_sql), 1);
+	ck_assert_int_eq(sqlstore_script_version(sqlstore_schema_sql), 2);
 	/* Rollback-journal mode: no WAL. */
 	ck_assert_uint_eq(b[18], 1);
 	ck_assert_uint_eq(b[19], 1);
