@@ -602,6 +602,8 @@ ike_spi_stop() {
 # ike_ping_sum FILE: "SENT RECEIVED" from busybox ping's summary in FILE.
 ike_ping_sum() {
 	sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) packets received.*/\1 \2/p' "$1"
+}
+
 # --- certificates (cert) -----------------------------------------------------------------
 
 # ike_cert_pki: the lab's PKI in $ike_pki (tests/ike/certgen.sh with A's and B's addresses).
@@ -635,6 +637,8 @@ ike_cert_ours() {
 ike_key_file = $ike_pki/$2.key
 ike_ca_file = $ike_pki/ca.pem
 ike_crl_file = $ike_pki/crl.pem" ike_ours_start "$1"
+}
+
 # --- dos: a flooder beside A ----------------------------------------------------------
 
 IKE_FLOOD=$top_builddir/tests/ike/ikeflood
