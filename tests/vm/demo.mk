@@ -1,1 +1,6 @@
 # tests/vm/demo.mk: the two-host demo and the IKE benchmark (issue #8).  Included by the top-level Makefile.am.
+# ikebench: the IKE benchmark (tests/bench/ike, not run by make check: it boots the VM and
+# prints exchanges per second for ours and strongSwan) and its functional check at a small
+# N in the VM lab.
+VM_GUEST_TESTS += tests/vm/guest/ike-many.sh
+EXTRA_DIST += tests/bench/ike
