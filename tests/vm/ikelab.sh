@@ -566,9 +566,9 @@ ike_many_setup() {
 # to 30 s under TCG on a loaded host: past net.core.xfrm_acq_expires).  Whichever
 # implementation ran first would pay for that; now neither does.
 ike_many_warm() {
-	k=0x000102030405060708090a0b0c0d0e0f
+	k=000102030405060708090a0b0c0d0e0f
 	ip -n "$ike_a" xfrm state add src 192.0.2.253 dst 192.0.2.254 proto esp spi 0x100 \
-		mode transport enc 'cbc(aes)' $k auth-trunc 'hmac(sha256)' $k$k 128 &&
+		mode transport enc 'cbc(aes)' 0x$k auth-trunc 'hmac(sha256)' 0x$k$k 128 &&
 	ip -n "$ike_a" xfrm state del src 192.0.2.253 dst 192.0.2.254 proto esp spi 0x100
 }
 
