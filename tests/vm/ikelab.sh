@@ -588,8 +588,8 @@ ike_many_ours() {
 }
 
 # ike_many_swan NS ROLE: charon in NS with a lean configuration (the lab's logs every
-# packet; this one logs like ours, one line per event, and keeps strongSwan's default
-# timers) and the bench's connections: on A one per address of B with a trap policy, on B
+# packet; this one logs like ours, one line per event, keeps strongSwan's default timers
+# and draws short DH exponents like ours) and the bench's connections: on A one per address of B with a trap policy, on B
 # one that answers A on any of its addresses.  unique = never on both: every Main Mode
 # comes from the same peer, and INITIAL_CONTACT must not make B drop the earlier ones.
 ike_many_swan() {
@@ -599,6 +599,9 @@ charon-systemd {
 	load = random nonce openssl aes sha1 sha2 hmac kdf kernel-netlink socket-default vici
 	install_routes = no
 	install_virtual_ip = no
+	# Short MODP exponents sized to the group's strength, as ours draws them (crypto_dh.c);
+	# charon's default is full-length ones, several times the cost per exchange.
+	dh_exponent_ansi_x9_42 = no
 	plugins {
 		vici {
 			socket = unix://$d/charon.vici
