@@ -106,6 +106,12 @@ ike_v1_send_delete_child(struct ike_engine *e, const struct ike_child *c)
 	}
 }
 
+/*
+ * The peer says it holds nothing with us: what we hold between the same two addresses is
+ * stale.  Only between those two: a peer that reaches several of our addresses starts
+ * each with INITIAL-CONTACT (it is its first contact with that address), and must not
+ * take down what it negotiated with the others.
+ */
 void
 v1_initial_contact(struct ike_engine *e, struct ike_sa *sa)
 {
@@ -116,7 +122,8 @@ v1_initial_contact(struct ike_engine *e, struct ike_sa *sa)
 
 	for (o = e->sas; o != NULL; o = next) {
 		next = o->next;
-		if (o == sa || !ike_host_equal(&o->remote, &sa->remote))
+		if (o == sa || !ike_host_equal(&o->remote, &sa->remote) ||
+		    !ike_host_equal(&o->local, &sa->local))
 			continue;
 		if (o->step == IKE_MM_DONE)
 			e->st.mm_current--;
@@ -125,7 +132,8 @@ v1_initial_contact(struct ike_engine *e, struct ike_sa *sa)
 	}
 	for (ce = e->children; ce != NULL; ce = cnext) {
 		cnext = ce->next;
-		if (!ike_host_equal(&ce->c.remote, &sa->remote))
+		if (!ike_host_equal(&ce->c.remote, &sa->remote) ||
+		    !ike_host_equal(&ce->c.local, &sa->local))
 			continue;
 		ike_child_remove(e, ce);
 		nchild++;

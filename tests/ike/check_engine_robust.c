@@ -422,6 +422,33 @@ START_TEST(test_initial_contact)
 }
 END_TEST
 
+/* INITIAL-CONTACT is about two addresses: a peer that negotiates with a second address of
+ * ours says it for its first contact with that address, and what it negotiated with the
+ * first address stays (the IKE benchmark's shape: one initiator, many responder
+ * addresses). */
+START_TEST(test_initial_contact_other_address)
+{
+	struct et_lab *l = et_new();
+
+	et_start(l);
+	ck_assert_int_eq(et_acquire(l, 0), 0);
+	et_pump(l);
+	expect_done(l);
+	/* B's second address: A holds nothing with it, so A sends INITIAL-CONTACT. */
+	l->p[1].addr.sin_addr.s_addr = htonl(0x0a000003);
+	ck_assert_int_eq(et_acquire(l, 0), 0);
+	et_pump(l);
+	ck_assert_uint_eq(l->p[1].ndeleted, 0);
+	ck_assert_uint_eq(l->p[1].ninstalled, 2);
+	ck_assert_uint_eq(et_stats(l, 1).mm_current, 2);
+	ck_assert_uint_eq(et_stats(l, 1).child_current, 2);
+	ck_assert_uint_eq(et_stats(l, 0).child_current, 2);
+	ck_assert_ptr_nonnull(strstr(l->p[1].log, "INITIAL-CONTACT from 10.0.0.1: dropped 0 "
+	    "older IKE SAs and 0 child SAs"));
+	et_free(l);
+}
+END_TEST
+
 /* DELETE both ways: a hard expiry on one side removes the child on the other. */
 START_TEST(test_delete)
 {
@@ -647,6 +674,7 @@ robust_suite(void)
 	tcase_add_test(tc, test_retransmit_give_up);
 	tcase_add_test(tc, test_acquire_dedup);
 	tcase_add_test(tc, test_initial_contact);
+	tcase_add_test(tc, test_initial_contact_other_address);
 	tcase_add_loop_test(tc, test_delete, 0, 2);
 	tcase_add_test(tc, test_install_fails);
 	tcase_add_test(tc, test_walk);

@@ -694,3 +694,233 @@ ike_dos_full() {
 	s_=$(ike_ours_cli "$1" --json status 2>/dev/null)
 	[ -n "$s_" ] && printf '%s\n' "$s_" | jq -e ".ike.half_open.current == $2" >/dev/null
 }
+
+# --- ikebench: many Main Modes at once (tests/bench/ike, tests/vm/guest/ike-many.sh) ------
+#
+# A initiates N exchanges at once to N addresses of B, so that every exchange is its own
+# Main Mode (nothing can reuse one).  B's addresses come from 198.18.0.0/15 (RFC 2544's
+# benchmark net), on B's loopback, routed from A through the veth.  Both implementations get
+# the same shape: one policy or connection per address on A (ours: one rule with N
+# filters; strongSwan: N connections with trap policies), one on B that accepts A from any
+# of its addresses, the same proposals, preshared keys, transport mode, no PFS, and the
+# same trigger: one UDP datagram from A to each address, sent by one process, so the
+# kernel raises N ACQUIREs within a few milliseconds.  Each implementation runs with its
+# own default timers (retransmission, thread pool).
+#   Main Mode  AES-CBC-128 / SHA-256 / MODP 2048 (group 14), PSK
+#   Quick Mode ESP AES-CBC-128 / HMAC-SHA-256, transport, no PFS
+IKE_MANY_OURS_MM=AES128-SHA256-14 IKE_MANY_OURS_QM='ESP[AES128,SHA256]'
+IKE_MANY_SWAN_IKE=aes128-sha256-modp2048 IKE_MANY_SWAN_ESP=aes128-sha256
+
+# ike_many_addrs N: B's N addresses, one a line (198.18.0.1 ... 198.18.0.250, 198.18.1.1 ...).
+ike_many_addrs() {
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
+		printf "198.18.%d.%d\n", int(i / 250), i % 250 + 1 }'
+}
+
+# ike_many_setup PREFIX N: the lab of ike_setup with B's N addresses; $ike_many holds them.
+ike_many_setup() {
+	ike_setup "$1"
+	ike_many=$(ike_many_addrs "$2")
+	printf '%s\n' "$ike_many" >"$ike_dir/many.addrs"
+	# shellcheck disable=SC2086
+	printf 'addr add %s/32 dev lo\n' $ike_many | ip -n "$ike_b" -batch - &&
+	ip -n "$ike_a" route add 198.18.0.0/15 via $ike_b4 ||
+		ike_bail "$2 addresses on $ike_b from 198.18.0.0/15"
+	ike_many_warm || ike_bail "a scratch SA with the bench's ESP algorithms in $ike_a"
+}
+
+# ike_many_warm: one SA with the bench's ESP algorithms, added and deleted in A.  The first
+# SA of an algorithm in a fresh guest makes the kernel's crypto API load its template
+# modules through the usermode helper, which blocks the installing daemon for seconds (up
+# to 30 s under TCG on a loaded host: past net.core.xfrm_acq_expires).  Whichever
+# implementation ran first would pay for that; now neither does.
+ike_many_warm() {
+	k=000102030405060708090a0b0c0d0e0f
+	ip -n "$ike_a" xfrm state add src 192.0.2.253 dst 192.0.2.254 proto esp spi 0x100 \
+		mode transport enc 'cbc(aes)' 0x$k auth-trunc 'hmac(sha256)' 0x$k$k 128 &&
+	ip -n "$ike_a" xfrm state del src 192.0.2.253 dst 192.0.2.254 proto esp spi 0x100
+}
+
+# ike_many_ours NS ROLE: NS's store for the bench: on A one rule whose N mirrored filters
+# name B's addresses, on B one rule for A from any of B's addresses; then the agent.
+ike_many_ours() {
+	if [ "$2" = a ]; then
+		# shellcheck disable=SC2086
+		f=$(printf '0+%s ' $ike_many)
+	else
+		f="0+$ike_a4"
+	fi
+	rm -f "$ike_dir/$1/local.db"
+	ike_ours_cli "$1" --empty -w REG -p "IKE many" -r many -f "$f" -n "$IKE_MANY_OURS_QM" \
+		-a "PRESHARE:$IKE_PSK" -1s "$IKE_MANY_OURS_MM" -x >"$ike_dir/$1/cli.out" 2>&1 &&
+		ike_ours_start "$1"
+}
+
+# ike_many_swan NS ROLE: charon in NS with a lean configuration (the lab's logs every
+# packet; this one logs like ours, one line per event, keeps strongSwan's default timers
+# and draws short DH exponents like ours) and the bench's connections: on A one per address of B with a trap policy, on B
+# one that answers A on any of its addresses.  unique = never on both: every Main Mode
+# comes from the same peer, and INITIAL_CONTACT must not make B drop the earlier ones.
+ike_many_swan() {
+	d=$ike_dir/$1
+	cat >"$d/strongswan.conf" <<EOC
+charon-systemd {
+	load = random nonce openssl aes sha1 sha2 hmac kdf kernel-netlink socket-default vici
+	install_routes = no
+	install_virtual_ip = no
+	# Short MODP exponents sized to the group's strength, as ours draws them (crypto_dh.c);
+	# charon's default is full-length ones, several times the cost per exchange.
+	dh_exponent_ansi_x9_42 = no
+	plugins {
+		vici {
+			socket = unix://$d/charon.vici
+		}
+	}
+	journal {
+		default = -1
+	}
+	filelog {
+		lab {
+			path = $d/charon.log
+			time_format = %s
+			default = 1
+		}
+	}
+}
+swanctl {
+	load = random openssl
+}
+EOC
+	STRONGSWAN_CONF=$d/strongswan.conf nsenter --net="/run/netns/$1" /usr/sbin/charon-systemd \
+		>"$d/charon.out" 2>&1 &
+	eval "ike_charon_$1=$!"
+	tap_cleanup "kill $! 2>/dev/null; sleep 0.3; kill -9 $! 2>/dev/null"
+	ike_wait 30 test -S "$d/charon.vici" && ike_wait 10 ike_swan "$1" --stats || return 1
+	if [ "$2" = a ]; then
+		# shellcheck disable=SC2086
+		printf '%s\n' $ike_many | awk -v ike="$IKE_MANY_SWAN_IKE" -v esp="$IKE_MANY_SWAN_ESP" \
+		    -v l="$ike_a4" '
+		BEGIN { print "connections {" }
+		{ printf "m%d {\nversion = 1\nlocal_addrs = %s\nremote_addrs = %s\n", NR, l, $1
+		  printf "proposals = %s\nrekey_time = 0\nunique = never\n", ike
+		  printf "local {\nauth = psk\n}\nremote {\nauth = psk\n}\n"
+		  printf "children {\nm%d {\nmode = transport\nesp_proposals = %s\n", NR, esp
+		  printf "start_action = trap\n}\n}\n}\n" }
+		END { print "}" }'
+	else
+		printf 'connections {\nmany {\nversion = 1\nlocal_addrs = 198.18.0.0/15\n'
+		printf 'remote_addrs = %s\nproposals = %s\nrekey_time = 0\nunique = never\n' \
+			"$ike_a4" "$IKE_MANY_SWAN_IKE"
+		printf 'local {\nauth = psk\n}\nremote {\nauth = psk\n}\nchildren {\nmany {\n'
+		printf 'mode = transport\nesp_proposals = %s\n}\n}\n}\n}\n' "$IKE_MANY_SWAN_ESP"
+	fi >"$d/swanctl.conf"
+	printf 'secrets {\nike-many {\nid = %s\nsecret = "%s"\n}\n}\n' "$ike_a4" "$IKE_PSK" \
+		>>"$d/swanctl.conf"
+	ike_swan "$1" --load-all --noprompt --file "$d/swanctl.conf" >"$d/load.out" 2>&1
+}
+
+# ike_many_swan_stop NS: stops NS's charon (which removes its policies and SAs).
+ike_many_swan_stop() {
+	eval "p_=\${ike_charon_$1:-}"
+	[ -n "$p_" ] || return 0
+	kill -TERM "$p_" 2>/dev/null
+	ike_wait 10 sh -c "! kill -0 $p_" || kill -9 "$p_" 2>/dev/null
+	wait "$p_" 2>/dev/null
+	eval "ike_charon_$1="
+}
+
+# ike_many_npol NS: the number of NS's outbound policies with an IPsec template.
+ike_many_npol() {
+	ip -n "$1" xfrm policy list dir out | grep -c '^	tmpl '
+}
+
+# ike_many_nsas NS: the number of NS's ESP SAs that hold keys (the kernel's larval ACQUIRE
+# states and ALLOCSPI reservations have none).
+ike_many_nsas() {
+	ip -n "$1" xfrm state list | grep -c '^	enc '
+}
+
+# ike_many_cpu PID: the process's user + system time so far, in clock ticks (all threads).
+ike_many_cpu() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'
+}
+
+# ike_many_ticks PID...: their CPU time together, in clock ticks.
+ike_many_ticks() {
+	t_=0
+	for p_; do t_=$((t_ + $(ike_many_cpu "$p_"))); done
+	echo $t_
+}
+
+# ike_many_kick: one UDP datagram from A to port 9 of each of B's addresses, from one
+# process: each finds the policy with no SA, the kernel raises an ACQUIRE and drops it.
+ike_many_kick() {
+	# shellcheck disable=SC2016
+	vm_in "$ike_a" bash -c 'for a; do echo ikebench 2>/dev/null >/dev/udp/$a/9; done' \
+		kick $ike_many 2>/dev/null
+}
+
+# ike_many_run IMPL N SECS: IMPL (ours or swan) in A and B, kicked as above; waits up to
+# SECS for 2N keyed SAs on both sides.  Sets many_ms (from the kick until both sides held
+# 2N, or until the deadline), many_na many_nb (SAs then), many_cpu_a many_cpu_b (the
+# daemons' CPU time in ms over that time: ours counts ipsecpol-iked and ipsecpold, strongSwan
+# its one process).  False when the setup failed (diagnostics on stdout as TAP comments) or
+# not all SAs came.  Leaves the daemons running; ike_many_stop stops them.
+ike_many_run() {
+	many_impl=$1 many_n=$2 many_ms=0 many_na=0 many_nb=0 many_cpu_a=0 many_cpu_b=0
+	for r in a b; do
+		eval "ns=\$ike_$r"
+		if [ "$1" = ours ]; then
+			ike_many_ours "$ns" "$r" || { tap_diag "$ns: our setup failed:" \
+			    "$(cat "$ike_dir/$ns/cli.out")" "$(tail -n 20 "$ike_dir/$ns/agent.log")"
+			    return 1; }
+			eval "p_=\$ike_agent_$ns"
+			eval "many_pids_$r=\"$p_ $(ike_ours_iked_pid "$ns")\""
+		else
+			ike_many_swan "$ns" "$r" || { tap_diag "$ns: strongSwan's setup failed:" \
+			    "$(cat "$ike_dir/$ns/load.out" "$ike_dir/$ns/charon.log")"; return 1; }
+			eval "many_pids_$r=\$ike_charon_$ns"
+		fi
+	done
+	# Every policy in place before the kick (strongSwan installs traps after the load;
+	# our agent before it reports the plan, but the check costs nothing).
+	if ! ike_wait 60 sh -c "[ \$(ip -n $ike_a xfrm policy list dir out | grep -c '^	tmpl ') -ge $2 ]"; then
+		tap_diag "$ike_a: only $(ike_many_npol "$ike_a") of $2 outbound IPsec policies"
+		return 1
+	fi
+	for r in a b; do eval "many_c0_$r=\$(ike_many_ticks \$many_pids_$r)"; done
+	t0=$(ike_now)
+	ike_many_kick
+	end=$((t0 + $3 * 1000))
+	while :; do
+		many_na=$(ike_many_nsas "$ike_a") many_nb=$(ike_many_nsas "$ike_b")
+		t1=$(ike_now)
+		[ "$many_na" -ge $((2 * $2)) ] && [ "$many_nb" -ge $((2 * $2)) ] && break
+		[ "$t1" -lt "$end" ] || break
+		sleep 0.1
+	done
+	many_ms=$((t1 - t0))
+	tck=$(getconf CLK_TCK)
+	for r in a b; do
+		eval "many_cpu_$r=\$(((\$(ike_many_ticks \$many_pids_$r) - many_c0_$r) * 1000 / tck))"
+	done
+	[ "$many_na" -eq $((2 * many_n)) ] && [ "$many_nb" -eq $((2 * many_n)) ]
+}
+
+# ike_many_stop: stops the daemons of the last ike_many_run and flushes what they left.
+ike_many_stop() {
+	for ns in "$ike_a" "$ike_b"; do
+		if [ "$many_impl" = ours ]; then ike_ours_stop "$ns"; else ike_many_swan_stop "$ns"; fi
+	done
+	ike_flush
+}
+
+# ike_many_pairs NS: how many of B's addresses have an SA each way in NS.
+ike_many_pairs() {
+	ike_states "$1" | awk -v a="$ike_a4" 'NR == FNR { want[$1] = 1; next }
+		$3 == "esp" && $1 == a && ($2 in want) { o[$2] = 1 }
+		$3 == "esp" && $2 == a && ($1 in want) { i[$1] = 1 }
+		END { for (x in o) if (x in i) n++; print n + 0 }' \
+		"$ike_dir/many.addrs" -
+}
+# --- end ikebench --------------------------------------------------------------------------
