@@ -41,17 +41,14 @@ sha256(const void *p, size_t len, uint8_t out[CACHE_DIGEST_LEN])
 }
 
 void
-cache_format(struct cache_buf *b, const struct cache_meta *m, const struct ipp_policy_tree *t)
+cache_format_text(struct cache_buf *b, const struct cache_meta *m, const struct cache_buf *tree)
 {
-	struct cache_buf tree = { 0 };
 	uint8_t sum[CACHE_DIGEST_LEN];
 	char hex[CACHE_DIGEST_HEX];
 	size_t start = b->len;	/* b may hold something before the file */
 
-	cache_tree_encode(&tree, t);
-	if (tree.oom) {
+	if (tree->oom) {
 		b->oom = true;
-		cache_buf_free(&tree);
 		return;
 	}
 	cache_buf_printf(b, "%s %d\nuri ", CACHE_MAGIC, CACHE_VERSION);
@@ -62,15 +59,26 @@ cache_format(struct cache_buf *b, const struct cache_meta *m, const struct ipp_p
 	cache_buf_quote(b, m->host);
 	cache_hex(m->digest, CACHE_DIGEST_LEN, hex);
 	cache_buf_printf(b, "\nfetched %" PRId64 "\ndigest %s\nlength %zu\n", m->fetched, hex,
-	    tree.len);
-	cache_buf_add(b, tree.p, tree.len);
-	cache_buf_free(&tree);
+	    tree->len);
+	if (!cache_buf_room(b, tree->len + SUM_LINE_LEN))
+		return;
+	cache_buf_add(b, tree->p, tree->len);
 	if (b->oom || sha256(b->p + start, b->len - start, sum) < 0) {
 		b->oom = true;
 		return;
 	}
 	cache_hex(sum, CACHE_DIGEST_LEN, hex);
 	cache_buf_printf(b, SUM_PREFIX "%s\n", hex);
+}
+
+void
+cache_format(struct cache_buf *b, const struct cache_meta *m, const struct ipp_policy_tree *t)
+{
+	struct cache_buf tree = { 0 };
+
+	cache_tree_encode(&tree, t);
+	cache_format_text(b, m, &tree);
+	cache_buf_free(&tree);
 }
 
 /* ------------------------------------------------------------------ parsing */
