@@ -203,6 +203,20 @@ parse_header(char **pp, char *end, struct cache_meta *m, uint64_t *tlen, struct 
 	return hdr_num(pp, end, 7, "length", CACHE_FILE_MAX, tlen, e);
 }
 
+/* cache_tree_digest of a tree whose text should be about len bytes: one allocation. */
+static int
+tree_digest(const struct ipp_policy_tree *t, size_t len, uint8_t out[CACHE_DIGEST_LEN])
+{
+	struct cache_buf b = { 0 };
+	int rc;
+
+	cache_buf_room(&b, len);
+	cache_tree_encode(&b, t);
+	rc = cache_text_digest(&b, out);
+	cache_buf_free(&b);
+	return rc;
+}
+
 int
 cache_parse(const char *buf, size_t len, struct cache_meta *m, struct ipp_policy_tree *t,
     struct ipp_err *e)
@@ -234,7 +248,7 @@ cache_parse(const char *buf, size_t len, struct cache_meta *m, struct ipp_policy
 		    (size_t)(end - p), tlen);
 	else if (cache_tree_decode(p, (size_t)tlen, t, e) < 0)
 		ipp_err_prefix(e, "policy text");
-	else if (cache_tree_digest(t, digest) < 0)
+	else if (tree_digest(t, (size_t)tlen, digest) < 0)
 		ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	else if (memcmp(digest, m->digest, sizeof(digest)) != 0)
 		ipp_errf(e, IPP_E_INVAL, "the policy's digest does not match its text");
