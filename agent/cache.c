@@ -41,17 +41,14 @@ sha256(const void *p, size_t len, uint8_t out[CACHE_DIGEST_LEN])
 }
 
 void
-cache_format(struct cache_buf *b, const struct cache_meta *m, const struct ipp_policy_tree *t)
+cache_format_text(struct cache_buf *b, const struct cache_meta *m, const struct cache_buf *tree)
 {
-	struct cache_buf tree = { 0 };
 	uint8_t sum[CACHE_DIGEST_LEN];
 	char hex[CACHE_DIGEST_HEX];
 	size_t start = b->len;	/* b may hold something before the file */
 
-	cache_tree_encode(&tree, t);
-	if (tree.oom) {
+	if (tree->oom) {
 		b->oom = true;
-		cache_buf_free(&tree);
 		return;
 	}
 	cache_buf_printf(b, "%s %d\nuri ", CACHE_MAGIC, CACHE_VERSION);
@@ -62,15 +59,26 @@ cache_format(struct cache_buf *b, const struct cache_meta *m, const struct ipp_p
 	cache_buf_quote(b, m->host);
 	cache_hex(m->digest, CACHE_DIGEST_LEN, hex);
 	cache_buf_printf(b, "\nfetched %" PRId64 "\ndigest %s\nlength %zu\n", m->fetched, hex,
-	    tree.len);
-	cache_buf_add(b, tree.p, tree.len);
-	cache_buf_free(&tree);
+	    tree->len);
+	if (!cache_buf_room(b, tree->len + SUM_LINE_LEN))
+		return;
+	cache_buf_add(b, tree->p, tree->len);
 	if (b->oom || sha256(b->p + start, b->len - start, sum) < 0) {
 		b->oom = true;
 		return;
 	}
 	cache_hex(sum, CACHE_DIGEST_LEN, hex);
 	cache_buf_printf(b, SUM_PREFIX "%s\n", hex);
+}
+
+void
+cache_format(struct cache_buf *b, const struct cache_meta *m, const struct ipp_policy_tree *t)
+{
+	struct cache_buf tree = { 0 };
+
+	cache_tree_encode(&tree, t);
+	cache_format_text(b, m, &tree);
+	cache_buf_free(&tree);
 }
 
 /* ------------------------------------------------------------------ parsing */
@@ -195,6 +203,20 @@ parse_header(char **pp, char *end, struct cache_meta *m, uint64_t *tlen, struct 
 	return hdr_num(pp, end, 7, "length", CACHE_FILE_MAX, tlen, e);
 }
 
+/* cache_tree_digest of a tree whose text should be about len bytes: one allocation. */
+static int
+tree_digest(const struct ipp_policy_tree *t, size_t len, uint8_t out[CACHE_DIGEST_LEN])
+{
+	struct cache_buf b = { 0 };
+	int rc;
+
+	cache_buf_room(&b, len);
+	cache_tree_encode(&b, t);
+	rc = cache_text_digest(&b, out);
+	cache_buf_free(&b);
+	return rc;
+}
+
 int
 cache_parse(const char *buf, size_t len, struct cache_meta *m, struct ipp_policy_tree *t,
     struct ipp_err *e)
@@ -226,7 +248,7 @@ cache_parse(const char *buf, size_t len, struct cache_meta *m, struct ipp_policy
 		    (size_t)(end - p), tlen);
 	else if (cache_tree_decode(p, (size_t)tlen, t, e) < 0)
 		ipp_err_prefix(e, "policy text");
-	else if (cache_tree_digest(t, digest) < 0)
+	else if (tree_digest(t, (size_t)tlen, digest) < 0)
 		ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	else if (memcmp(digest, m->digest, sizeof(digest)) != 0)
 		ipp_errf(e, IPP_E_INVAL, "the policy's digest does not match its text");

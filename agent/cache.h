@@ -28,6 +28,9 @@ struct cache_buf {
 };
 
 void	cache_buf_free(struct cache_buf *b);
+/* Makes room for more bytes and the NUL kept after them: one copy for a known size.
+ * false (and b->oom) when out of memory or past CACHE_FILE_MAX. */
+bool	cache_buf_room(struct cache_buf *b, size_t more);
 /* Writes all of b to fd, resuming after EINTR and short writes; 0 or -1 with errno. */
 int	cache_buf_write(int fd, const struct cache_buf *b);
 void	cache_buf_add(struct cache_buf *b, const void *p, size_t len);
@@ -62,6 +65,8 @@ int	cache_tree_decode(const char *text, size_t len, struct ipp_policy_tree *t,
 	    struct ipp_err *e);
 /* SHA-256 of the canonical text. 0, or -1 (out of memory). */
 int	cache_tree_digest(const struct ipp_policy_tree *t, uint8_t out[CACHE_DIGEST_LEN]);
+/* The same of a text cache_tree_encode wrote (a fetch encodes its tree once). */
+int	cache_text_digest(const struct cache_buf *text, uint8_t out[CACHE_DIGEST_LEN]);
 void	cache_hex(const uint8_t *p, size_t len, char *out);
 
 /* ---- cache.c: the file ---- */
@@ -79,6 +84,9 @@ void	cache_meta_clear(struct cache_meta *m);
 /* The whole file's bytes (header, tree, checksum line) in b. */
 void	cache_format(struct cache_buf *b, const struct cache_meta *m,
 	    const struct ipp_policy_tree *t);
+/* The same from the tree's text (cache_tree_encode), which it copies once. */
+void	cache_format_text(struct cache_buf *b, const struct cache_meta *m,
+	    const struct cache_buf *tree);
 /* Parses and verifies a whole file's bytes: magic, version, every header field, length,
  * SHA-256 over everything before the checksum line, digest of the tree, the tree itself.
  * m and t are zeroed here; on failure both are cleared.  0, or -1 with e. */

@@ -19,13 +19,15 @@
 void
 cache_buf_free(struct cache_buf *b)
 {
+	/* Bytes are only ever appended: [0, len] is all that was written.  Wiping the unused
+	 * rest would only fault in pages that were never touched. */
 	if (b->p != NULL)
-		explicit_bzero(b->p, b->cap);
+		explicit_bzero(b->p, b->len + 1);
 	free(b->p);
 	memset(b, 0, sizeof(*b));
 }
 
-static bool
+bool
 cache_buf_room(struct cache_buf *b, size_t more)
 {
 	size_t cap;
@@ -43,7 +45,7 @@ cache_buf_room(struct cache_buf *b, size_t more)
 		return b->oom = true, false;
 	if (b->p != NULL) {
 		memcpy(p, b->p, b->len);
-		explicit_bzero(b->p, b->cap);
+		explicit_bzero(b->p, b->len + 1);
 		free(b->p);
 	}
 	b->p = p;
@@ -84,13 +86,18 @@ cache_buf_quote(struct cache_buf *b, const char *s)
 {
 	char esc[5];
 
+	const unsigned char *p = (const unsigned char *)(s ? s : ""), *run;
+
 	cache_buf_add(b, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\') {
-			snprintf(esc, sizeof(esc), "\\x%02x", *p);
-			cache_buf_add(b, esc, 4);
-		} else
-			cache_buf_add(b, p, 1);
+	for (;;) {
+		/* The bytes that stand for themselves go in one copy. */
+		for (run = p; *p >= 0x20 && *p != 0x7f && *p != '"' && *p != '\\'; p++)
+			;
+		cache_buf_add(b, run, (size_t)(p - run));
+		if (*p == '\0')
+			break;
+		snprintf(esc, sizeof(esc), "\\x%02x", *p++);
+		cache_buf_add(b, esc, 4);
 	}
 	cache_buf_add(b, "\"", 1);
 }
@@ -278,15 +285,24 @@ cache_tree_encode(struct cache_buf *b, const struct ipp_policy_tree *t)
 }
 
 int
+cache_text_digest(const struct cache_buf *text, uint8_t out[CACHE_DIGEST_LEN])
+{
+	unsigned int n = CACHE_DIGEST_LEN;
+
+	if (text->oom || EVP_Digest(text->p != NULL ? text->p : "", text->len, out, &n,
+	    EVP_sha256(), NULL) != 1)
+		return -1;
+	return 0;
+}
+
+int
 cache_tree_digest(const struct ipp_policy_tree *t, uint8_t out[CACHE_DIGEST_LEN])
 {
 	struct cache_buf b = { 0 };
-	unsigned int n = CACHE_DIGEST_LEN;
-	int rc = -1;
+	int rc;
 
 	cache_tree_encode(&b, t);
-	if (!b.oom && EVP_Digest(b.p, b.len, out, &n, EVP_sha256(), NULL) == 1)
-		rc = 0;
+	rc = cache_text_digest(&b, out);
 	cache_buf_free(&b);
 	return rc;
 }

@@ -156,12 +156,12 @@ child_reply(int fd, const char *what, const char *msg)
 }
 
 static void
-child_found(int fd, const struct cache_meta *m, const struct ipp_policy_tree *t)
+child_found(int fd, const struct cache_meta *m, const struct cache_buf *text)
 {
 	struct cache_buf b = { 0 };
 
 	cache_buf_add(&b, REPLY_FOUND, strlen(REPLY_FOUND));
-	cache_format(&b, m, t);
+	cache_format_text(&b, m, text);
 	if (b.oom)
 		child_reply(fd, "error", "out of memory formatting the fetched policy");
 	else
@@ -174,6 +174,7 @@ child_fetch(const struct agent_conf *c, int fd)
 {
 	struct ipp_policy_tree t = { 0 };
 	struct cache_meta m = { 0 };
+	struct cache_buf text = { 0 };
 	struct ipp_err e = { 0 };
 	char host[256], msg[1024];
 	int rc;
@@ -194,12 +195,15 @@ child_fetch(const struct agent_conf *c, int fd)
 	m.uri = c->ldap_uri;
 	m.host = host;
 	m.fetched = (int64_t)time(NULL);
-	if (cache_tree_digest(&t, m.digest) < 0)
+	/* One canonical text serves the digest and the reply. */
+	cache_tree_encode(&text, &t);
+	ipp_policy_tree_clear(&t);
+	if (cache_text_digest(&text, m.digest) < 0)
 		child_reply(fd, "error", "out of memory hashing the fetched policy");
 	else
-		child_found(fd, &m, &t);
+		child_found(fd, &m, &text);
+	cache_buf_free(&text);
 	free(m.policy_dn);
-	ipp_policy_tree_clear(&t);
 }
 
 /* ------------------------------------------------------------------ parent */

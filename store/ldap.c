@@ -10,8 +10,10 @@
  * it has exactly that form, so a crafted entry cannot send a reader elsewhere.
  *
  * Reads use a fixed number of searches whatever the size of a policy (store/ldap_read.c):
- * the policy, its main mode and rules together (by owner), then the lists and actions
- * they reference, by GUID in one search or, past LDS_REF_BATCH of them, all at once.
+ * the policy; its rules and main mode together (by owner; a main mode the policy does not
+ * own is read by its DN); then the lists and actions they reference, by GUID in one
+ * search or, past LDS_REF_BATCH of them, all at once.  Opening checks the container
+ * alone: the base exists when its child does.
  *
  * Writes.  LDAP has no transaction spanning entries here, so each operation orders its
  * writes so that a reader never sees a half-written object: new entries are added first,
@@ -837,6 +839,14 @@ lds_container(struct ldstore *s, bool create, bool *made, struct ipp_err *e)
 	int rc;
 
 	*made = false;
+	/* An entry's parent exists: with the container found, so is the base (one search). */
+	if (lds_search(s, s->container, LDAP_SCOPE_BASE, "(objectClass=ipsecpolContainer)",
+	    attrs, &es, e) == -1)
+		return -1;
+	rc = es.n;
+	lds_entries_free(&es);
+	if (rc == 1)
+		return 0;
 	if (lds_search(s, s->suffix, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, &es, e) == -1)
 		return -1;
 	rc = es.n;
@@ -844,12 +854,7 @@ lds_container(struct ldstore *s, bool create, bool *made, struct ipp_err *e)
 	if (rc == 0)
 		return ipp_errf(e, IPP_E_NOENT, "%s: the base DN '%s' does not exist",
 		    s->base.where, s->suffix);
-	if (lds_search(s, s->container, LDAP_SCOPE_BASE, "(objectClass=ipsecpolContainer)",
-	    attrs, &es, e) == -1)
-		return -1;
-	rc = es.n;
-	lds_entries_free(&es);
-	if (rc == 1 || !create)
+	if (!create)
 		return 0;
 	lds_mods_put1(&m, LDAP_MOD_ADD, "objectClass", "ipsecpolContainer");
 	lds_mods_put1(&m, LDAP_MOD_ADD, "cn", "IP Security");

@@ -334,15 +334,100 @@ by_guid(const struct lds_entries *es, const char *guid, enum lds_class c)
 	return NULL;
 }
 
+static bool
+has_class(const struct lds_entry *en, enum lds_class c)
+{
+	const struct lds_attr *oc = lds_attr(en, "objectClass");
+
+	for (size_t i = 0; oc != NULL && i < oc->n; i++)
+		if (strcasecmp(oc->vals[i]->bv_val, lds_class_names[c]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The rules and the main mode a policy owns, in one search; the main-mode entries are
+ * moved to mms, where policy_mainmode looks first.
+ */
+static int
+policy_owned(struct ldstore *s, const char *pdn, struct lds_entries *rules,
+    struct lds_entries *mms, struct ipp_err *e)
+{
+	char *esc = lds_filter_escape(pdn), *filter = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(rules, 0, sizeof(*rules));
+	memset(mms, 0, sizeof(*mms));
+	if (esc == NULL || asprintf(&filter, "(&(ipsecpolOwner=%s)(|(objectClass=ipsecpolRule)"
+	    "(objectClass=ipsecpolMainMode)))", esc) == -1) {
+		free(esc);
+		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	}
+	free(esc);
+	rc = lds_search(s, s->container, LDAP_SCOPE_ONELEVEL, filter, NULL, rules, e);
+	free(filter);
+	if (rc == -1)
+		return -1;
+	for (size_t i = 0; i < rules->n; i++) {
+		if (has_class(&rules->v[i], LDS_RULE) || !has_class(&rules->v[i], LDS_MAINMODE))
+			rules->v[n++] = rules->v[i];
+		else if (ipp_array_push(&mms->v, &mms->n, sizeof(rules->v[i]), &rules->v[i]) ==
+		    NULL) {
+			for (size_t j = i; j < rules->n; j++)
+				rules->v[n++] = rules->v[j];
+			rules->n = n;
+			return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+		}
+	}
+	rules->n = n;
+	return 0;
+}
+
+/* The main mode by its DN: an entry there whose GUID does not match is named.  The one
+ * the policy owns came with its rules; any other takes a search of its own. */
+static int
+policy_mainmode(struct ldstore *s, const struct lds_entry *pent, const char *g,
+    const struct lds_entries *mms, struct ipp_mm *mm, struct ipp_err *e)
+{
+	const struct lds_entry *en = by_guid(mms, g, LDS_MAINMODE);
+	struct lds_entries mme = { 0 };
+	char *dn;
+	int rc = -1;
+
+	if (en == NULL || !has_class(en, LDS_MAINMODE)) {
+		if ((dn = lds_dn(s, LDS_MAINMODE, g)) == NULL)
+			return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+		rc = lds_search(s, dn, LDAP_SCOPE_BASE, "(objectClass=ipsecpolMainMode)", NULL,
+		    &mme, e);
+		free(dn);
+		if (rc == -1)
+			return -1;
+		rc = -1;
+		if (mme.n != 1) {
+			ipp_errf(e, IPP_E_STORE, "%s: entry '%s': ipsecpolMainModeRef: no main mode "
+			    "%s exists (a dangling reference)", s->base.where, pent->dn, g);
+			goto out;
+		}
+		en = &mme.v[0];
+	}
+	if (lds_dec_mainmode(en, mm, e) == -1)
+		dec_fail(s, e);
+	else
+		rc = 0;
+out:
+	lds_entries_free(&mme);
+	return rc;
+}
+
 /* The main mode and the rules, in the policy's order, their references checked. */
 static int
 tree_rules(struct ldstore *s, const struct lds_entry *pent, struct ipp_policy_tree *t,
     struct refset *lists, struct refset *actions, struct ipp_err *e)
 {
-	struct lds_entries owned;
+	struct lds_entries owned, mms;
 	struct ipp_names refs = { 0 };
 	char *mmdn = NULL, g[IPP_GUID_SIZE];
-	const struct lds_entry *mm;
 	int rc = -1;
 
 	if (lds_get_str(pent, "ipsecpolMainModeRef", true, &mmdn, e) == -1)
@@ -354,37 +439,10 @@ tree_rules(struct ldstore *s, const struct lds_entry *pent, struct ipp_policy_tr
 		    dec_fail(s, e);
 	}
 	free(mmdn);
-	if (lds_policy_rules(s, pent->dn, &owned, e) == -1)
-		goto out;
-	/* The main mode by its DN: an entry there whose GUID does not match is named. */
-	{
-		struct lds_entries mme;
-		char *dn = lds_dn(s, LDS_MAINMODE, g);
-
-		if (dn == NULL) {
-			ipp_errf(e, IPP_E_NOMEM, "out of memory");
-			goto out_owned;
-		}
-		rc = lds_search(s, dn, LDAP_SCOPE_BASE, "(objectClass=ipsecpolMainMode)", NULL,
-		    &mme, e);
-		free(dn);
-		if (rc == -1)
-			goto out_owned;
-		rc = -1;
-		if (mme.n != 1) {
-			ipp_errf(e, IPP_E_STORE, "%s: entry '%s': ipsecpolMainModeRef: no main mode "
-			    "%s exists (a dangling reference)", s->base.where, pent->dn, g);
-			lds_entries_free(&mme);
-			goto out_owned;
-		}
-		mm = &mme.v[0];
-		if (lds_dec_mainmode(mm, &t->policy.mm, e) == -1) {
-			dec_fail(s, e);
-			lds_entries_free(&mme);
-			goto out_owned;
-		}
-		lds_entries_free(&mme);
-	}
+	if (policy_owned(s, pent->dn, &owned, &mms, e) == -1)
+		goto out_owned;
+	if (policy_mainmode(s, pent, g, &mms, &t->policy.mm, e) == -1)
+		goto out_owned;
 	for (size_t i = 0; i < refs.n; i++) {
 		const struct lds_entry *ren;
 		struct ipp_rule r;
@@ -424,7 +482,7 @@ tree_rules(struct ldstore *s, const struct lds_entry *pent, struct ipp_policy_tr
 	rc = 0;
 out_owned:
 	lds_entries_free(&owned);
-out:
+	lds_entries_free(&mms);
 	ipp_names_free(&refs);
 	return rc;
 }

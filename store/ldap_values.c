@@ -457,81 +457,83 @@ lds_get_bool(const struct lds_entry *en, const char *name, bool *out, struct ipp
 	return rc;
 }
 
+/* The text of ordered value i after its "{i}" prefix; NULL with e naming the entry when
+ * the value holds a NUL byte or has another index. */
+static const char *
+ordered_val(const struct lds_entry *en, const char *name, const struct lds_attr *a,
+    size_t i, struct ipp_err *e)
+{
+	const char *v;
+	char *end;
+	unsigned long idx;
+
+	if (val_str(a->vals[i], &v) == -1) {
+		ipp_errf(e, IPP_E_STORE, "value %zu contains a NUL byte", i);
+		where(en, name, NULL, e);
+		return NULL;
+	}
+	errno = 0;
+	if (v[0] != '{' || v[1] < '0' || v[1] > '9' ||
+	    (idx = strtoul(v + 1, &end, 10), *end != '}') || errno != 0 || idx != i) {
+		ipp_errf(e, IPP_E_STORE, "expected the ordered value {%zu}...", i);
+		where(en, name, v, e);
+		return NULL;
+	}
+	return end + 1;
+}
+
 int
 lds_get_ordered(const struct lds_entry *en, const char *name, struct ipp_names *out,
     struct ipp_err *e)
 {
 	const struct lds_attr *a = lds_attr(en, name);
+	const char *p;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; a != NULL && i < a->n; i++) {
-		const char *v, *p;
-		char *end;
-		unsigned long idx;
-
-		if (val_str(a->vals[i], &v) == -1) {
-			ipp_errf(e, IPP_E_STORE, "value %zu contains a NUL byte", i);
+		if ((p = ordered_val(en, name, a, i, e)) == NULL ||
+		    ipp_names_push(out, p, e) == -1)
 			goto fail;
-		}
-		errno = 0;
-		if (v[0] != '{' || v[1] < '0' || v[1] > '9' ||
-		    (idx = strtoul(v + 1, &end, 10), *end != '}') || errno != 0 || idx != i) {
-			ipp_errf(e, IPP_E_STORE, "expected the ordered value {%zu}...", i);
-			where(en, name, v, e);
-			goto fail_noprefix;
-		}
-		p = end + 1;
-		if (ipp_names_push(out, p, e) == -1)
-			goto fail_noprefix;
 	}
 	return 0;
 fail:
-	where(en, name, NULL, e);
-fail_noprefix:
 	for (size_t i = 0; i < out->n; i++)
 		explicit_bzero(out->v[i], strlen(out->v[i]));
 	ipp_names_free(out);
 	return -1;
 }
 
-/* The raw values may hold a preshared key ("psk key=..."). */
-static void
-names_wipe_free(struct ipp_names *n)
-{
-	for (size_t i = 0; i < n->n; i++)
-		explicit_bzero(n->v[i], strlen(n->v[i]));
-	ipp_names_free(n);
-}
-
-/* Decodes each ordered value of name with dec into a growable array. */
+/*
+ * Decodes each ordered value of name with dec into a growable array, straight from the
+ * entry's values (no copies: 10,000 filters are 10,000 values).  Every index is checked
+ * before anything is decoded.
+ */
 static int
 get_list(const struct lds_entry *en, const char *name, void *arrayp, size_t *n, size_t size,
     int (*dec)(const char *, void *, struct ipp_err *), void (*clear)(void *),
     struct ipp_err *e)
 {
-	struct ipp_names vals;
+	const struct lds_attr *a = lds_attr(en, name);
+	const char *v;
 	char item[256];
 
 	_Static_assert(sizeof(struct ipp_filter) <= sizeof(item) &&
 	    sizeof(struct ipp_auth) <= sizeof(item) && sizeof(struct ipp_qm_offer) <= sizeof(item),
 	    "item buffer too small");
 
-	if (lds_get_ordered(en, name, &vals, e) == -1)
-		return -1;
-	for (size_t i = 0; i < vals.n; i++) {
-		memset(item, 0, sizeof(item));
-		if (dec(vals.v[i], item, e) == -1) {
-			where(en, name, vals.v[i], e);
-			names_wipe_free(&vals);
+	for (size_t i = 0; a != NULL && i < a->n; i++)
+		if (ordered_val(en, name, a, i, e) == NULL)
 			return -1;
-		}
+	for (size_t i = 0; a != NULL && i < a->n; i++) {
+		v = ordered_val(en, name, a, i, e);
+		memset(item, 0, sizeof(item));
+		if (dec(v, item, e) == -1)
+			return where(en, name, v, e);
 		if (ipp_array_push(arrayp, n, size, item) == NULL) {
 			clear(item);
-			names_wipe_free(&vals);
 			return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 		}
 	}
-	names_wipe_free(&vals);
 	return 0;
 }
 

@@ -32,6 +32,6 @@ same=yes
 for c in $counts; do [ "$c" = "$first" ] || same=no; done
 [ $same = yes ] && tap_ok "the number of searches does not grow with the policy ($first)" ||
 	tap_fail "searches grow with the size:$counts"
-[ "$first" -le 8 ] && tap_ok "a fetch is at most 8 searches, connecting included" ||
+[ "$first" -le 5 ] && tap_ok "a fetch is at most 5 searches, connecting included" ||
 	tap_fail "a fetch takes $first searches"
 tap_done
