@@ -9,7 +9,7 @@
 #   IPPVM_SET=kernel      only the kernel tests (not the IKE interop group, ike-*.sh):
 #                         tools/test runs the whole lab once, in the plain build, and this
 #                         shorter set again in distcheck, to prove the tarball's lab works
-#   IPPVM_TIMEOUT=SECS, IPPVM_LANES=N  hard timeout (default 600), parallel lanes (2)
+#   IPPVM_TIMEOUT=SECS, IPPVM_LANES=N  hard timeout (default 1500), parallel lanes (3)
 . "$top_srcdir/tests/lib/tap.sh"
 
 vm=$top_srcdir/tests/vm
@@ -41,7 +41,7 @@ t0=$(date +%s)
 # shellcheck disable=SC2086
 run_batch() {
 	rm -rf "$work/res" "$work/log"
-	"$vm/run-vm" -t "${IPPVM_TIMEOUT:-600}" -l "$work/log" -r "$work/res" \
+	"$vm/run-vm" -t "${IPPVM_TIMEOUT:-1500}" -l "$work/log" -r "$work/res" \
 		"$vm/batch" $tests 2>"$work/err"
 }
 run_batch
