@@ -418,7 +418,7 @@ agent_ike_dos(struct agent_ike *k, struct ctl_status *s, struct ipp_err *e)
 	}
 	if ((buf = malloc(CTL_MSG_MAX)) == NULL)
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
-	deadline = ike_now_ms() + AGENT_IKE_SHOW_TIMEOUT_MS;
+	deadline = ike_now_ms() + AGENT_IKE_STATUS_TIMEOUT_MS;
 	while ((rc = ike_relay_read(k, buf, IKE_SHOW_STATS, seq, deadline, &n, e)) >= 0) {
 		if (rc == 0)
 			continue;

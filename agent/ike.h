@@ -67,8 +67,10 @@ int	agent_ike_relay(struct agent_ike *k, int client_fd, uint16_t type, uint32_t 
 /*
  * dos: asks the running module for its half-open table and fills s's ike_half_open*
  * fields (ike_dos set).  0 (also when the module is not connected: s unchanged), or -1
- * with e; waits at most AGENT_IKE_SHOW_TIMEOUT_MS.
+ * with e; waits at most AGENT_IKE_STATUS_TIMEOUT_MS: status answers at once whatever the
+ * module does (a busy module only costs the figures, which say so by their absence).
  */
+#define AGENT_IKE_STATUS_TIMEOUT_MS	500
 struct ctl_status;
 int	agent_ike_dos(struct agent_ike *k, struct ctl_status *s, struct ipp_err *e);
 /* Milliseconds until the next restart, or -1. */

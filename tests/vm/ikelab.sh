@@ -751,8 +751,11 @@ ike_many_ours() {
 		f="0+$ike_a4"
 	fi
 	rm -f "$ike_dir/$1/local.db"
+	# Every exchange comes from A's one address: the per-peer half-open limit (16 by
+	# default, against one host flooding) is raised to N, as for a gateway or a NAT.
 	ike_ours_cli "$1" --empty -w REG -p "IKE many" -r many -f "$f" -n "$IKE_MANY_OURS_QM" \
 		-a "PRESHARE:$IKE_PSK" -1s "$IKE_MANY_OURS_MM" -x >"$ike_dir/$1/cli.out" 2>&1 &&
+		ike_conf_extra="ike_half_open_peer_max = $(($(echo $ike_many | wc -w) + 16))" \
 		ike_ours_start "$1"
 }
 
