@@ -286,6 +286,24 @@ ike_show_type(uint16_t type)
 
 /* One reply of the module to request (itype, iseq), or 0 when it is not one (a late reply
  * to an earlier request, dropped); -1 with e on timeout or a broken connection. */
+/* Sends the module an empty request of type itype; on failure the link is dropped. */
+static int
+ike_ask(struct agent_ike *k, uint16_t itype, uint32_t seq, struct ipp_err *e)
+{
+	struct ctl_msg m;
+	int rc;
+
+	ctl_msg_init(&m, itype, seq, 0);
+	rc = ctl_msg_finish(&m) == 0 ? ike_send_one(&m, &k->cfd) : -1;
+	ctl_msg_free(&m);
+	if (rc != 0) {
+		ike_drop_conn(k);
+		return ipp_errf(e, IPP_E_STORE, "cannot reach the IKE module: %s",
+		    strerror(errno));
+	}
+	return 0;
+}
+
 static int
 ike_relay_read(struct agent_ike *k, uint8_t *buf, uint16_t itype, uint32_t iseq,
     uint64_t deadline, ssize_t *len, struct ipp_err *e)
@@ -318,7 +336,6 @@ agent_ike_relay(struct agent_ike *k, int client_fd, uint16_t type, uint32_t seq,
     struct ipp_err *e)
 {
 	static uint32_t relay_seq;
-	struct ctl_msg m;
 	uint8_t *buf;
 	uint64_t deadline;
 	ssize_t n = 0;
@@ -333,14 +350,8 @@ agent_ike_relay(struct agent_ike *k, int client_fd, uint16_t type, uint32_t seq,
 		return ipp_errf(e, IPP_E_UNSUPP, "the IKE module is not running%s; no IKE "
 		    "security associations to show", k->pid == 0 ? " (restart pending)" :
 		    " (started, not connected yet)");
-	ctl_msg_init(&m, (uint16_t)itype, ++relay_seq, 0);
-	rc = ctl_msg_finish(&m) == 0 ? ike_send_one(&m, &k->cfd) : -1;
-	ctl_msg_free(&m);
-	if (rc != 0) {
-		ike_drop_conn(k);
-		return ipp_errf(e, IPP_E_STORE, "cannot reach the IKE module: %s",
-		    strerror(errno));
-	}
+	if (ike_ask(k, (uint16_t)itype, ++relay_seq, e) < 0)
+		return -1;
 	if ((buf = malloc(CTL_MSG_MAX)) == NULL)
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	deadline = ike_now_ms() + AGENT_IKE_SHOW_TIMEOUT_MS;
@@ -400,7 +411,6 @@ agent_ike_dos(struct agent_ike *k, struct ctl_status *s, struct ipp_err *e)
 	/* A range of its own, so a late answer is never taken for a relayed one. */
 	static uint32_t dos_seq;
 	uint32_t seq = 0x80000000u | (++dos_seq & 0x7fffffffu);
-	struct ctl_msg m;
 	uint64_t deadline;
 	uint8_t *buf;
 	ssize_t n = 0;
@@ -408,14 +418,8 @@ agent_ike_dos(struct agent_ike *k, struct ctl_status *s, struct ipp_err *e)
 
 	if (k->cfd < 0)
 		return 0;
-	ctl_msg_init(&m, IKE_SHOW_STATS, seq, 0);
-	rc = ctl_msg_finish(&m) == 0 ? ike_send_one(&m, &k->cfd) : -1;
-	ctl_msg_free(&m);
-	if (rc != 0) {
-		ike_drop_conn(k);
-		return ipp_errf(e, IPP_E_STORE, "cannot reach the IKE module: %s",
-		    strerror(errno));
-	}
+	if (ike_ask(k, IKE_SHOW_STATS, seq, e) < 0)
+		return -1;
 	if ((buf = malloc(CTL_MSG_MAX)) == NULL)
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	deadline = ike_now_ms() + AGENT_IKE_STATUS_TIMEOUT_MS;
