@@ -42,21 +42,26 @@ live() {
 	fi
 }
 
-# dead LABEL PID: B's daemon PID stops; A's SAs with B go between 9 s and 20 s later,
-# the decision is logged with B's address and counted; then PID continues and a ping
-# negotiates again.
+# dead LABEL PID: B's daemon PID stops; A declares B dead between 9 s and 20 s later (by
+# A's own log clock: this shell's polls run late on a loaded host), removes its SAs with B,
+# logs and counts the decision; then PID continues and a ping negotiates again.
 dead() {
 	kill -STOP "$2"
-	t0=$(ike_now)
-	if ike_wait 9 ike_dpd_none "$ike_a" "$cell_b"; then
-		tap_fail "$1: A removed its SAs with B only $(($(ike_now) - t0)) ms after B stopped (before the 10 s timeout)"
+	t0=$(date +%s%3N)
+	gone=0
+	ike_wait 25 ike_dpd_none "$ike_a" "$cell_b" && gone=1
+	td=$(sed -n "s/^ipsecpol-iked\[\([0-9]*\)\.\([0-9]\{3\}\)\].*dead peer detection: $cell_b .*declared dead.*/\1\2/p" \
+	    "$ike_dir/$ike_a/agent.log" | tail -n 1)
+	dt=$(( ${td:-0} - t0 ))
+	if [ -n "$td" ] && [ "$dt" -ge 9000 ]; then
+		tap_ok "$1: A keeps its SAs with B for 9 s after B stopped answering (declared dead after $dt ms)"
 	else
-		tap_ok "$1: A keeps its SAs with B for 9 s after B stopped answering"
+		tap_fail "$1: A declared B dead only ${dt} ms after B stopped (before the 10 s timeout)"
 	fi
-	if ike_wait 11 ike_dpd_none "$ike_a" "$cell_b"; then
-		tap_ok "$1: A removed its SAs with B $(($(ike_now) - t0)) ms after B stopped (delay 2 s + timeout 10 s)"
+	if [ "$gone" = 1 ] && [ -n "$td" ] && [ "$dt" -le 20000 ]; then
+		tap_ok "$1: A removed its SAs with B $dt ms after B stopped (delay 2 s + timeout 10 s)"
 	else
-		tap_fail "$1: A did not remove its SAs with B within 20 s"
+		tap_fail "$1: A did not remove its SAs with B within 20 s (declared dead: ${td:+$dt ms}${td:-never})"
 		tap_diag "$(ike_states "$ike_a")" "$(grep -i 'dead\|R-U-THERE' "$ike_dir/$ike_a/agent.log" | tail -n 10)"
 	fi
 	if grep -q "dead peer detection: $cell_b .*declared dead; action clear" "$ike_dir/$ike_a/agent.log" &&
