@@ -16,6 +16,6 @@ TESTS += tests/ike/check_dpd_conf
 tests_ike_check_dpd_conf_SOURCES = tests/ike/check_dpd_conf.c \
 	tests/agent/check_compile_util.c tests/agent/check_compile_util.h
 tests_ike_check_dpd_conf_CFLAGS = $(TEST_CFLAGS) $(LDAP_CFLAGS)
-tests_ike_check_dpd_conf_LDADD = ike/libikeplan.la agent/libippagent.la \
-	agent/libippcompile.la kernel-xfrm/libxfrm.la store/libippstore.la $(TEST_LIBS)
+tests_ike_check_dpd_conf_LDADD = $(LIBIKEPLAN) $(LIBIPPAGENT) \
+	$(LIBIPPCOMPILE) $(LIBXFRM) $(LIBIPPSTORE) $(TEST_LIBS)
 endif
