@@ -2,12 +2,15 @@
 # The PKI is made when a test runs (tests/ike/certgen.sh, openssl CLI); no key is committed.
 EXTRA_DIST += tests/ike/certgen.sh
 if HAVE_CHECK
-IKE_CERT_TEST_UTIL = tests/ike/cert_pki.c tests/ike/cert_pki.h
+check_LIBRARIES += tests/ike/libcerttest.a
+tests_ike_libcerttest_a_SOURCES = tests/ike/cert_pki.c tests/ike/cert_pki.h
+tests_ike_libcerttest_a_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+IKE_CERT_TEST_UTIL = tests/ike/cert_pki.h
 check_PROGRAMS += tests/ike/check_cert
 TESTS += tests/ike/check_cert
 tests_ike_check_cert_SOURCES = tests/ike/check_cert.c $(IKE_CERT_TEST_UTIL)
 tests_ike_check_cert_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
-tests_ike_check_cert_LDADD = $(LIBIKEV1) $(LIBIKECRYPTO) $(LIBISAKMP) \
+tests_ike_check_cert_LDADD = tests/ike/libcerttest.a $(LIBIKEV1) $(LIBIKECRYPTO) $(LIBISAKMP) \
 	$(LIBIPPSTORE) $(CRYPTO_LIBS) $(TEST_LIBS)
 endif
 if HAVE_CHECK
@@ -16,7 +19,7 @@ TESTS += tests/ike/check_engine_cert
 tests_ike_check_engine_cert_SOURCES = tests/ike/check_engine_cert.c $(IKE_CERT_TEST_UTIL) \
 	$(IKE_ENGINE_TEST_UTIL)
 tests_ike_check_engine_cert_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
-tests_ike_check_engine_cert_LDADD = $(IKE_ENGINE_TEST_LDADD)
+tests_ike_check_engine_cert_LDADD = tests/ike/libcerttest.a $(IKE_ENGINE_TEST_LDADD)
 endif
 # The VM lab's certificate interop script (run by tests/vm/lab.sh).
 VM_GUEST_TESTS += tests/vm/guest/ike-cert.sh

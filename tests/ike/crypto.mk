@@ -10,8 +10,11 @@ if HAVE_CHECK
 IKE_CRYPTO_TESTS = tests/ike/check_crypto tests/ike/check_crypto_dh tests/ike/check_v1_keys
 check_PROGRAMS += $(IKE_CRYPTO_TESTS)
 TESTS += $(IKE_CRYPTO_TESTS)
-IKE_CRYPTO_TEST_UTIL = tests/ike/check_crypto_util.c tests/ike/check_crypto_util.h
-IKE_CRYPTO_TEST_LDADD = $(LIBIKECRYPTO) $(LIBIPPSTORE) $(CRYPTO_LIBS) $(TEST_LIBS)
+check_LIBRARIES += tests/ike/libcryptotest.a
+tests_ike_libcryptotest_a_SOURCES = tests/ike/check_crypto_util.c tests/ike/check_crypto_util.h
+tests_ike_libcryptotest_a_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+IKE_CRYPTO_TEST_UTIL = tests/ike/check_crypto_util.h
+IKE_CRYPTO_TEST_LDADD = tests/ike/libcryptotest.a $(LIBIKECRYPTO) $(LIBIPPSTORE) $(CRYPTO_LIBS) $(TEST_LIBS)
 tests_ike_check_crypto_SOURCES = tests/ike/check_crypto.c $(IKE_CRYPTO_TEST_UTIL)
 tests_ike_check_crypto_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_ike_check_crypto_LDADD = $(IKE_CRYPTO_TEST_LDADD)

@@ -4,8 +4,12 @@ if HAVE_CHECK
 IKE_ENGINE_TESTS = tests/ike/check_engine
 check_PROGRAMS += $(IKE_ENGINE_TESTS)
 TESTS += $(IKE_ENGINE_TESTS)
-IKE_ENGINE_TEST_UTIL = tests/ike/engine_test.c tests/ike/engine_test.h
-IKE_ENGINE_TEST_LDADD = $(LIBIKEV1) $(LIBIKECRYPTO) $(LIBISAKMP) \
+# The in-memory wire, compiled once into an archive every engine-tier program links.
+check_LIBRARIES += tests/ike/libenginetest.a
+tests_ike_libenginetest_a_SOURCES = tests/ike/engine_test.c tests/ike/engine_test.h
+tests_ike_libenginetest_a_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+IKE_ENGINE_TEST_UTIL = tests/ike/engine_test.h
+IKE_ENGINE_TEST_LDADD = tests/ike/libenginetest.a $(LIBIKEV1) $(LIBIKECRYPTO) $(LIBISAKMP) \
 	$(LIBXFRM) $(LIBIPPSTORE) $(CRYPTO_LIBS) $(MNL_LIBS) $(TEST_LIBS)
 tests_ike_check_engine_SOURCES = tests/ike/check_engine.c $(IKE_ENGINE_TEST_UTIL)
 tests_ike_check_engine_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)

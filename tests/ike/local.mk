@@ -5,9 +5,9 @@ if HAVE_CHECK
 check_PROGRAMS += tests/ike/check_plan
 TESTS += tests/ike/check_plan
 tests_ike_check_plan_SOURCES = tests/ike/check_plan.c \
-	tests/agent/check_compile_util.c tests/agent/check_compile_util.h
+	tests/agent/check_compile_util.h
 tests_ike_check_plan_CFLAGS = $(TEST_CFLAGS)
-tests_ike_check_plan_LDADD = $(LIBIKEPLAN) $(LIBIPPAGENT) \
+tests_ike_check_plan_LDADD = tests/agent/libcompiletest.a $(LIBIKEPLAN) $(LIBIPPAGENT) \
 	$(LIBIPPCOMPILE) $(LIBXFRM) $(LIBIPPSTORE) $(TEST_LIBS)
 endif
 
@@ -16,9 +16,9 @@ if HAVE_CHECK
 check_PROGRAMS += tests/ike/check_iked_spd
 TESTS += tests/ike/check_iked_spd
 tests_ike_check_iked_spd_SOURCES = tests/ike/check_iked_spd.c \
-	tests/agent/check_compile_util.c tests/agent/check_compile_util.h
+	tests/agent/check_compile_util.h
 tests_ike_check_iked_spd_CFLAGS = $(TEST_CFLAGS)
-tests_ike_check_iked_spd_LDADD = $(LIBIKED) $(LIBIPPAGENT) \
+tests_ike_check_iked_spd_LDADD = tests/agent/libcompiletest.a $(LIBIKED) $(LIBIPPAGENT) \
 	$(LIBIPPCOMPILE) $(LIBXFRM) $(LIBIPPSTORE) $(TEST_LIBS)
 endif
 

@@ -24,8 +24,11 @@ STORE_DB_TESTS = tests/store/check_store tests/store/check_store_open \
 	tests/store/check_store_examples tests/store/check_store_concurrent
 check_PROGRAMS += $(STORE_DB_TESTS)
 TESTS += $(STORE_DB_TESTS)
-STORE_TEST_HELPERS = tests/store/store_test.c tests/store/store_test.h
-STORE_TEST_LDADD = $(LIBIPPSTORE) $(TEST_LIBS) $(SQLITE_LIBS)
+check_LIBRARIES += tests/store/libstoretest.a
+tests_store_libstoretest_a_SOURCES = tests/store/store_test.c tests/store/store_test.h
+tests_store_libstoretest_a_CFLAGS = $(TEST_CFLAGS) $(SQLITE_CFLAGS)
+STORE_TEST_HELPERS = tests/store/store_test.h
+STORE_TEST_LDADD = tests/store/libstoretest.a $(LIBIPPSTORE) $(TEST_LIBS) $(SQLITE_LIBS)
 STORE_TEST_CFLAGS = $(TEST_CFLAGS) $(SQLITE_CFLAGS)
 tests_store_check_store_SOURCES = tests/store/check_store.c $(STORE_TEST_HELPERS)
 tests_store_check_store_CFLAGS = $(STORE_TEST_CFLAGS)
