@@ -1,17 +1,19 @@
 # agent/: the Policy Agent ipsecpold, a convenience library (linked by the tests too) and a
 # tiny main.c; the control-protocol client library that ipsecpol links.
-noinst_LTLIBRARIES += agent/libippctl.la agent/libippagent.la
+noinst_LIBRARIES += agent/libippctl.a agent/libippagent.a
 AGENT_CPPFLAGS = $(AM_CPPFLAGS) -DIPP_SBINDIR='"$(sbindir)"'
 
-# The control protocol: codec and client, all a client needs.
-agent_libippctl_la_SOURCES = \
+# The control protocol: codec and client, all a client needs.  The logger is here too: the
+# agent and the IKE module both use it, and one archive holds one copy.
+agent_libippctl_a_SOURCES = \
 	agent/ctl_proto.c agent/ctl_proto.h \
 	agent/ctl_client.c agent/ctl_client.h \
-	agent/conf.c agent/conf.h
-agent_libippctl_la_CPPFLAGS = $(AGENT_CPPFLAGS)
-agent_libippctl_la_LIBADD = store/libippstore.la
+	agent/conf.c agent/conf.h \
+	agent/log.c agent/log.h
+agent_libippctl_a_CPPFLAGS = $(AGENT_CPPFLAGS)
+LIBIPPCTL = agent/libippctl.a $(LIBIPPSTORE)
 
-agent_libippagent_la_SOURCES = \
+agent_libippagent_a_SOURCES = \
 	agent/agent.c agent/agent.h \
 	agent/agent_ctl.c \
 	agent/apply.c agent/apply.h \
@@ -20,16 +22,15 @@ agent_libippagent_la_SOURCES = \
 	agent/env.c agent/env.h \
 	agent/ike.c agent/ike.h \
 	agent/ike_plan.c agent/ike_plan.h \
-	agent/log.c agent/log.h \
 	agent/source.c agent/source.h
-agent_libippagent_la_CPPFLAGS = $(AGENT_CPPFLAGS)
-agent_libippagent_la_LIBADD = agent/libippctl.la agent/libippcompile.la \
-	kernel-xfrm/libxfrm.la store/libippstore.la
+agent_libippagent_a_CPPFLAGS = $(AGENT_CPPFLAGS)
+LIBIPPAGENT = agent/libippagent.a $(LIBIPPCTL) $(LIBIPPCOMPILE) \
+	$(LIBXFRM) $(LIBIPPSTORE)
 
 sbin_PROGRAMS += agent/ipsecpold
 agent_ipsecpold_SOURCES = agent/main.c
 agent_ipsecpold_CPPFLAGS = $(AGENT_CPPFLAGS)
-agent_ipsecpold_LDADD = agent/libippagent.la
+agent_ipsecpold_LDADD = $(LIBIPPAGENT)
 
 # The systemd unit, with the configured paths.
 systemdsystemunit_DATA = agent/ipsecpold.service
@@ -42,11 +43,11 @@ agent/ipsecpold.service: agent/ipsecpold.service.in Makefile
 	    $(srcdir)/agent/ipsecpold.service.in > $@
 
 # The directory source: the offline cache and the canonical text of a policy (ldap-agent).
-agent_libippagent_la_SOURCES += agent/cache.c agent/cache.h agent/cache_tree.c
+agent_libippagent_a_SOURCES += agent/cache.c agent/cache.h agent/cache_tree.c
 AGENT_CPPFLAGS += $(LDAP_CFLAGS) $(CRYPTO_CFLAGS)
-agent_libippagent_la_LIBADD += $(LDAP_LIBS) $(CRYPTO_LIBS)
-agent_libippagent_la_SOURCES += agent/source_directory.c
+LIBIPPAGENT += $(LDAP_LIBS) $(CRYPTO_LIBS)
+agent_libippagent_a_SOURCES += agent/source_directory.c
 # libssl for the TLS diagnosis of a refused ldaps:// server (agent/source_directory.c).
-agent_libippagent_la_LIBADD += $(SSL_LIBS)
+LIBIPPAGENT += $(SSL_LIBS)
 # The configuration reader is shared with the CLI (--config): it lives in libippctl.
-agent_libippctl_la_LIBADD += $(LDAP_LIBS)
+LIBIPPCTL += $(LDAP_LIBS)

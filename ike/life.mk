@@ -1,3 +1,3 @@
 # ike/life.mk: issue #8 (life).  Included by the top-level Makefile.am.
 # Child lifetimes, rekey and delete, in the engine library.
-ike_libikev1_la_SOURCES += ike/sa_life.c
+ike_libikev1_a_SOURCES += ike/sa_life.c

@@ -1,6 +1,6 @@
 # kernel-xfrm: the XFRM netlink library (libmnl), linked by the agent, the IKE module and tests.
-noinst_LTLIBRARIES += kernel-xfrm/libxfrm.la
-kernel_xfrm_libxfrm_la_SOURCES = \
+noinst_LIBRARIES += kernel-xfrm/libxfrm.a
+kernel_xfrm_libxfrm_a_SOURCES = \
 	kernel-xfrm/xfrm.h \
 	kernel-xfrm/xfrm_int.h \
 	kernel-xfrm/xfrm_handle.c \
@@ -10,5 +10,5 @@ kernel_xfrm_libxfrm_la_SOURCES = \
 	kernel-xfrm/xfrm_event.c \
 	kernel-xfrm/xfrm_spd.c \
 	kernel-xfrm/xfrm_batch.c
-kernel_xfrm_libxfrm_la_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS)
-kernel_xfrm_libxfrm_la_LIBADD = $(MNL_LIBS)
+kernel_xfrm_libxfrm_a_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS)
+LIBXFRM = kernel-xfrm/libxfrm.a $(MNL_LIBS)

@@ -3,11 +3,11 @@
 # module (ike-standin).
 check_PROGRAMS += tests/agent/storetool tests/agent/ctltool tests/agent/ike-standin
 tests_agent_storetool_SOURCES = tests/agent/storetool.c
-tests_agent_storetool_LDADD = store/libippstore.la
+tests_agent_storetool_LDADD = $(LIBIPPSTORE)
 tests_agent_ctltool_SOURCES = tests/agent/ctltool.c
-tests_agent_ctltool_LDADD = agent/libippctl.la store/libippstore.la
+tests_agent_ctltool_LDADD = $(LIBIPPCTL) $(LIBIPPSTORE)
 tests_agent_ike_standin_SOURCES = tests/agent/ike-standin.c
-tests_agent_ike_standin_LDADD = agent/libippctl.la store/libippstore.la
+tests_agent_ike_standin_LDADD = $(LIBIPPCTL) $(LIBIPPSTORE)
 
 # The daemon under test is agent/ipsecpold itself.  conf.sh needs no root; the others
 # run the agent in private network namespaces (root).
@@ -20,7 +20,7 @@ EXTRA_DIST += $(AGENT_NETNS_TESTS) tests/agent/lib.sh tests/bench/agent
 check_PROGRAMS += tests/agent/applybench
 tests_agent_applybench_SOURCES = tests/agent/applybench.c
 tests_agent_applybench_CPPFLAGS = $(AM_CPPFLAGS) -DIPP_SBINDIR='"$(sbindir)"'
-tests_agent_applybench_LDADD = agent/libippagent.la
+tests_agent_applybench_LDADD = $(LIBIPPAGENT)
 
 # The control protocol's codec (no root).
 if HAVE_CHECK
@@ -28,5 +28,5 @@ check_PROGRAMS += tests/agent/check_ctl_proto
 TESTS += tests/agent/check_ctl_proto
 tests_agent_check_ctl_proto_SOURCES = tests/agent/check_ctl_proto.c
 tests_agent_check_ctl_proto_CFLAGS = $(TEST_CFLAGS)
-tests_agent_check_ctl_proto_LDADD = agent/libippctl.la store/libippstore.la $(TEST_LIBS)
+tests_agent_check_ctl_proto_LDADD = $(LIBIPPCTL) $(LIBIPPSTORE) $(TEST_LIBS)
 endif

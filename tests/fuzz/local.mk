@@ -3,7 +3,7 @@
 if ENABLE_FUZZER
 noinst_PROGRAMS += tests/fuzz/fuzz_addr
 tests_fuzz_fuzz_addr_SOURCES = tests/fuzz/fuzz_addr.c
-tests_fuzz_fuzz_addr_LDADD = store/libippstore.la
+tests_fuzz_fuzz_addr_LDADD = $(LIBIPPSTORE)
 tests_fuzz_fuzz_addr_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
 
@@ -13,17 +13,17 @@ noinst_PROGRAMS += tests/fuzz/fuzz_xfrm_msg
 tests_fuzz_fuzz_xfrm_msg_SOURCES = tests/fuzz/fuzz_xfrm_msg.c
 tests_fuzz_fuzz_xfrm_msg_CFLAGS = $(AM_CFLAGS) $(MNL_CFLAGS)
 tests_fuzz_fuzz_xfrm_msg_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_xfrm_msg_LDADD = kernel-xfrm/libxfrm.la $(MNL_LIBS)
+tests_fuzz_fuzz_xfrm_msg_LDADD = $(LIBXFRM) $(MNL_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/corpus/xfrm_msg
-# cli grammar parsers (cli/libippcli.la)
+# cli grammar parsers (cli/libippcli.a)
 noinst_HEADERS += tests/fuzz/fuzz_cli.h
 EXTRA_DIST += tests/fuzz/cli.dict
 if ENABLE_FUZZER
 CLI_FUZZERS = tests/fuzz/fuzz_filterspec tests/fuzz/fuzz_negpol tests/fuzz/fuzz_authspec \
 	tests/fuzz/fuzz_mmspec tests/fuzz/fuzz_netsh_args
 noinst_PROGRAMS += $(CLI_FUZZERS)
-CLI_FUZZ_LIBS = cli/libippcli.la store/libippstore.la
+CLI_FUZZ_LIBS = $(LIBIPPCLI) $(LIBIPPSTORE)
 tests_fuzz_fuzz_filterspec_SOURCES = tests/fuzz/fuzz_filterspec.c
 tests_fuzz_fuzz_filterspec_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_filterspec_LDADD = $(CLI_FUZZ_LIBS)
@@ -44,7 +44,7 @@ endif
 if ENABLE_FUZZER
 noinst_PROGRAMS += tests/fuzz/fuzz_ctl
 tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz_ctl.c
-tests_fuzz_fuzz_ctl_LDADD = agent/libippctl.la store/libippstore.la
+tests_fuzz_fuzz_ctl_LDADD = $(LIBIPPCTL) $(LIBIPPSTORE)
 tests_fuzz_fuzz_ctl_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
 
@@ -54,6 +54,6 @@ EXTRA_DIST += tests/fuzz/corpus/ctl
 if ENABLE_FUZZER
 noinst_PROGRAMS += tests/fuzz/fuzz_import
 tests_fuzz_fuzz_import_SOURCES = tests/fuzz/fuzz_import.c
-tests_fuzz_fuzz_import_LDADD = cli/libippcli.la store/libippstore.la
+tests_fuzz_fuzz_import_LDADD = $(LIBIPPCLI) $(LIBIPPSTORE)
 tests_fuzz_fuzz_import_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif

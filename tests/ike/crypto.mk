@@ -10,8 +10,11 @@ if HAVE_CHECK
 IKE_CRYPTO_TESTS = tests/ike/check_crypto tests/ike/check_crypto_dh tests/ike/check_v1_keys
 check_PROGRAMS += $(IKE_CRYPTO_TESTS)
 TESTS += $(IKE_CRYPTO_TESTS)
-IKE_CRYPTO_TEST_UTIL = tests/ike/check_crypto_util.c tests/ike/check_crypto_util.h
-IKE_CRYPTO_TEST_LDADD = ike/libikecrypto.la store/libippstore.la $(CRYPTO_LIBS) $(TEST_LIBS)
+check_LIBRARIES += tests/ike/libcryptotest.a
+tests_ike_libcryptotest_a_SOURCES = tests/ike/check_crypto_util.c tests/ike/check_crypto_util.h
+tests_ike_libcryptotest_a_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+IKE_CRYPTO_TEST_UTIL = tests/ike/check_crypto_util.h
+IKE_CRYPTO_TEST_LDADD = tests/ike/libcryptotest.a $(LIBIKECRYPTO) $(LIBIPPSTORE) $(CRYPTO_LIBS) $(TEST_LIBS)
 tests_ike_check_crypto_SOURCES = tests/ike/check_crypto.c $(IKE_CRYPTO_TEST_UTIL)
 tests_ike_check_crypto_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_ike_check_crypto_LDADD = $(IKE_CRYPTO_TEST_LDADD)
@@ -31,10 +34,10 @@ noinst_PROGRAMS += tests/fuzz/fuzz_ike_dh
 tests_fuzz_fuzz_ike_dh_SOURCES = tests/fuzz/fuzz_ike_dh.c
 tests_fuzz_fuzz_ike_dh_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
 tests_fuzz_fuzz_ike_dh_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_ike_dh_LDADD = ike/libikecrypto.la store/libippstore.la $(CRYPTO_LIBS)
+tests_fuzz_fuzz_ike_dh_LDADD = $(LIBIKECRYPTO) $(LIBIPPSTORE) $(CRYPTO_LIBS)
 endif
 # The crypto benchmark's program: built by "make check", run only by tests/bench/ike-crypto.
 check_PROGRAMS += tests/bench/bench_ike_crypto
 tests_bench_bench_ike_crypto_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
-tests_bench_bench_ike_crypto_LDADD = ike/libikecrypto.la store/libippstore.la $(CRYPTO_LIBS)
+tests_bench_bench_ike_crypto_LDADD = $(LIBIKECRYPTO) $(LIBIPPSTORE) $(CRYPTO_LIBS)
 EXTRA_DIST += tests/bench/ike-crypto

@@ -14,7 +14,7 @@ endif
 # while a real initiator negotiates with it (root; host namespaces).
 check_PROGRAMS += tests/ike/ikeflood
 tests_ike_ikeflood_SOURCES = tests/ike/ikeflood.c
-tests_ike_ikeflood_LDADD = ike/libisakmp.la
+tests_ike_ikeflood_LDADD = $(LIBISAKMP)
 IKE_DOS_NETNS_TESTS = tests/ike/flood.sh
 TESTS += $(IKE_DOS_NETNS_TESTS)
 EXTRA_DIST += $(IKE_DOS_NETNS_TESTS)

@@ -14,8 +14,8 @@ if HAVE_CHECK
 check_PROGRAMS += tests/ike/check_dpd_conf
 TESTS += tests/ike/check_dpd_conf
 tests_ike_check_dpd_conf_SOURCES = tests/ike/check_dpd_conf.c \
-	tests/agent/check_compile_util.c tests/agent/check_compile_util.h
+	tests/agent/check_compile_util.h
 tests_ike_check_dpd_conf_CFLAGS = $(TEST_CFLAGS) $(LDAP_CFLAGS)
-tests_ike_check_dpd_conf_LDADD = ike/libikeplan.la agent/libippagent.la \
-	agent/libippcompile.la kernel-xfrm/libxfrm.la store/libippstore.la $(TEST_LIBS)
+tests_ike_check_dpd_conf_LDADD = tests/agent/libcompiletest.a $(LIBIKEPLAN) $(LIBIPPAGENT) \
+	$(LIBIPPCOMPILE) $(LIBXFRM) $(LIBIPPSTORE) $(TEST_LIBS)
 endif

@@ -4,9 +4,13 @@ if HAVE_CHECK
 IKE_ENGINE_TESTS = tests/ike/check_engine
 check_PROGRAMS += $(IKE_ENGINE_TESTS)
 TESTS += $(IKE_ENGINE_TESTS)
-IKE_ENGINE_TEST_UTIL = tests/ike/engine_test.c tests/ike/engine_test.h
-IKE_ENGINE_TEST_LDADD = ike/libikev1.la ike/libikecrypto.la ike/libisakmp.la \
-	kernel-xfrm/libxfrm.la store/libippstore.la $(CRYPTO_LIBS) $(MNL_LIBS) $(TEST_LIBS)
+# The in-memory wire, compiled once into an archive every engine-tier program links.
+check_LIBRARIES += tests/ike/libenginetest.a
+tests_ike_libenginetest_a_SOURCES = tests/ike/engine_test.c tests/ike/engine_test.h
+tests_ike_libenginetest_a_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+IKE_ENGINE_TEST_UTIL = tests/ike/engine_test.h
+IKE_ENGINE_TEST_LDADD = tests/ike/libenginetest.a $(LIBIKEV1) $(LIBIKECRYPTO) $(LIBISAKMP) \
+	$(LIBXFRM) $(LIBIPPSTORE) $(CRYPTO_LIBS) $(MNL_LIBS) $(TEST_LIBS)
 tests_ike_check_engine_SOURCES = tests/ike/check_engine.c $(IKE_ENGINE_TEST_UTIL)
 tests_ike_check_engine_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
 tests_ike_check_engine_LDADD = $(IKE_ENGINE_TEST_LDADD)
@@ -23,7 +27,7 @@ if ENABLE_FUZZER
 noinst_PROGRAMS += tests/fuzz/fuzz_engine
 tests_fuzz_fuzz_engine_SOURCES = tests/fuzz/fuzz_engine.c
 tests_fuzz_fuzz_engine_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
-tests_fuzz_fuzz_engine_LDADD = ike/libikev1.la ike/libikecrypto.la ike/libisakmp.la \
-	store/libippstore.la $(CRYPTO_LIBS)
+tests_fuzz_fuzz_engine_LDADD = $(LIBIKEV1) $(LIBIKECRYPTO) $(LIBISAKMP) \
+	$(LIBIPPSTORE) $(CRYPTO_LIBS)
 tests_fuzz_fuzz_engine_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif

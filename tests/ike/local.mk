@@ -5,10 +5,10 @@ if HAVE_CHECK
 check_PROGRAMS += tests/ike/check_plan
 TESTS += tests/ike/check_plan
 tests_ike_check_plan_SOURCES = tests/ike/check_plan.c \
-	tests/agent/check_compile_util.c tests/agent/check_compile_util.h
+	tests/agent/check_compile_util.h
 tests_ike_check_plan_CFLAGS = $(TEST_CFLAGS)
-tests_ike_check_plan_LDADD = ike/libikeplan.la agent/libippagent.la \
-	agent/libippcompile.la kernel-xfrm/libxfrm.la store/libippstore.la $(TEST_LIBS)
+tests_ike_check_plan_LDADD = tests/agent/libcompiletest.a $(LIBIKEPLAN) $(LIBIPPAGENT) \
+	$(LIBIPPCOMPILE) $(LIBXFRM) $(LIBIPPSTORE) $(TEST_LIBS)
 endif
 
 # The kernel side: SPD lookups and ALLOCSPI in a private namespace (root), selectors (pure).
@@ -16,10 +16,10 @@ if HAVE_CHECK
 check_PROGRAMS += tests/ike/check_iked_spd
 TESTS += tests/ike/check_iked_spd
 tests_ike_check_iked_spd_SOURCES = tests/ike/check_iked_spd.c \
-	tests/agent/check_compile_util.c tests/agent/check_compile_util.h
+	tests/agent/check_compile_util.h
 tests_ike_check_iked_spd_CFLAGS = $(TEST_CFLAGS)
-tests_ike_check_iked_spd_LDADD = ike/libiked.la agent/libippagent.la \
-	agent/libippcompile.la kernel-xfrm/libxfrm.la store/libippstore.la $(TEST_LIBS)
+tests_ike_check_iked_spd_LDADD = tests/agent/libcompiletest.a $(LIBIKED) $(LIBIPPAGENT) \
+	$(LIBIPPCOMPILE) $(LIBXFRM) $(LIBIPPSTORE) $(TEST_LIBS)
 endif
 
 # The IKE SA listing's decoder (what the CLI reads from the agent).
@@ -27,7 +27,7 @@ if HAVE_CHECK
 check_PROGRAMS += tests/ike/check_ctl_sa
 TESTS += tests/ike/check_ctl_sa
 tests_ike_check_ctl_sa_CFLAGS = $(TEST_CFLAGS)
-tests_ike_check_ctl_sa_LDADD = agent/libippctl.la store/libippstore.la $(TEST_LIBS)
+tests_ike_check_ctl_sa_LDADD = $(LIBIPPCTL) $(LIBIPPSTORE) $(TEST_LIBS)
 endif
 
 # The plan decoder reads what arrives on the IKE socket (seed: a whole plan, framed as the
@@ -36,7 +36,7 @@ if ENABLE_FUZZER
 noinst_PROGRAMS += tests/fuzz/fuzz_ike_plan
 tests_fuzz_fuzz_ike_plan_SOURCES = tests/fuzz/fuzz_ike_plan.c
 tests_fuzz_fuzz_ike_plan_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_ike_plan_LDADD = ike/libikeplan.la agent/libippctl.la store/libippstore.la
+tests_fuzz_fuzz_ike_plan_LDADD = $(LIBIKEPLAN) $(LIBIPPCTL) $(LIBIPPSTORE)
 endif
 EXTRA_DIST += tests/fuzz/corpus/ike_plan
 
@@ -44,7 +44,7 @@ EXTRA_DIST += tests/fuzz/corpus/ike_plan
 # ACQUIRE -> Main Mode to the peer, nothing in the clear, malformed UDP, kill -9, show.
 check_PROGRAMS += tests/ike/ikepeer
 tests_ike_ikepeer_SOURCES = tests/ike/ikepeer.c
-tests_ike_ikepeer_LDADD = ike/libisakmp.la
+tests_ike_ikepeer_LDADD = $(LIBISAKMP)
 IKE_NETNS_TESTS = tests/ike/iked.sh tests/ike/pair.sh
 TESTS += $(IKE_NETNS_TESTS)
 EXTRA_DIST += $(IKE_NETNS_TESTS)

@@ -10,7 +10,7 @@ check_PROGRAMS += tests/ike/check_soft
 TESTS += tests/ike/check_soft
 tests_ike_check_soft_SOURCES = tests/ike/check_soft.c $(IKE_ENGINE_TEST_UTIL)
 tests_ike_check_soft_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
-tests_ike_check_soft_LDADD = ike/libiked.la $(IKE_ENGINE_TEST_LDADD)
+tests_ike_check_soft_LDADD = $(LIBIKED) $(IKE_ENGINE_TEST_LDADD)
 endif
 
 # inpass against strongSwan in the VM lab: clear inbound taken in, replies negotiate.

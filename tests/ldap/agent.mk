@@ -13,10 +13,10 @@ check_PROGRAMS += tests/ldap/check_cache tests/agent/check_conf
 TESTS += tests/ldap/check_cache tests/agent/check_conf
 tests_ldap_check_cache_SOURCES = tests/ldap/check_cache.c
 tests_ldap_check_cache_CFLAGS = $(TEST_CFLAGS)
-tests_ldap_check_cache_LDADD = agent/libippagent.la $(TEST_LIBS)
+tests_ldap_check_cache_LDADD = $(LIBIPPAGENT) $(TEST_LIBS)
 tests_agent_check_conf_SOURCES = tests/agent/check_conf.c
 tests_agent_check_conf_CFLAGS = $(TEST_CFLAGS)
-tests_agent_check_conf_LDADD = agent/libippagent.la $(TEST_LIBS)
+tests_agent_check_conf_LDADD = $(LIBIPPAGENT) $(TEST_LIBS)
 endif
 
 # fuzz_cache: the agent's cache reader and policy text parser (seeds: tests/fuzz/corpus/cache/).
@@ -25,6 +25,6 @@ noinst_PROGRAMS += tests/fuzz/fuzz_cache
 tests_fuzz_fuzz_cache_SOURCES = tests/fuzz/fuzz_cache.c
 tests_fuzz_fuzz_cache_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
 tests_fuzz_fuzz_cache_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_cache_LDADD = agent/libippagent.la $(CRYPTO_LIBS)
+tests_fuzz_fuzz_cache_LDADD = $(LIBIPPAGENT) $(CRYPTO_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/corpus/cache

@@ -4,5 +4,5 @@
 check_PROGRAMS += tests/bench/dirfetch
 tests_bench_dirfetch_SOURCES = tests/bench/dirfetch.c
 tests_bench_dirfetch_CPPFLAGS = $(AM_CPPFLAGS) $(LDAP_CFLAGS) $(CRYPTO_CFLAGS)
-tests_bench_dirfetch_LDADD = agent/libippagent.la
+tests_bench_dirfetch_LDADD = $(LIBIPPAGENT)
 EXTRA_DIST += tests/bench/directory

@@ -15,11 +15,11 @@ noinst_PROGRAMS += tests/fuzz/fuzz_ldap_values
 tests_fuzz_fuzz_ldap_values_SOURCES = tests/fuzz/fuzz_ldap_values.c
 tests_fuzz_fuzz_ldap_values_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
 tests_fuzz_fuzz_ldap_values_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
-tests_fuzz_fuzz_ldap_values_LDADD = store/libippstore.la $(LDAP_LIBS)
+tests_fuzz_fuzz_ldap_values_LDADD = $(LIBIPPSTORE) $(LDAP_LIBS)
 endif
 EXTRA_DIST += tests/fuzz/corpus/ldap_values
 # The benchmark's fetcher (tests/bench/ldap/run, not part of make check).
 noinst_PROGRAMS += tests/bench/ldap/ldapfetch
 tests_bench_ldap_ldapfetch_SOURCES = tests/bench/ldap/ldapfetch.c
-tests_bench_ldap_ldapfetch_LDADD = store/libippstore.la
+tests_bench_ldap_ldapfetch_LDADD = $(LIBIPPSTORE)
 EXTRA_DIST += tests/bench/ldap/run tests/bench/ldap/gen_ldif.awk
