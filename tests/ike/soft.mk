@@ -21,3 +21,6 @@ VM_GUEST_TESTS += tests/vm/guest/ike-inpass.sh
 # the 500 ms wait and no more (root, host namespace).
 TESTS += tests/ike/agent-status.sh
 EXTRA_DIST += tests/ike/agent-status.sh
+
+# The host namespace tests' shared helpers (pair.sh, flood.sh, soft.sh source it).
+EXTRA_DIST += tests/ike/netns-lib.sh
