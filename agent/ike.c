@@ -280,6 +280,7 @@ ike_show_type(uint16_t type)
 	case CTL_SHOW_MMSA:	return IKE_SHOW_MMSA;
 	case CTL_SHOW_QMSA:	return IKE_SHOW_QMSA;
 	case CTL_SHOW_IKESTATS:	return IKE_SHOW_STATS;
+	case CTL_SHOW_SOFTSA:	return IKE_SHOW_SOFTSA;
 	default:		return -1;
 	}
 }
