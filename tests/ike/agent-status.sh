@@ -22,8 +22,8 @@ done
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 ipp() { "$IPSECPOL" --agent-socket "$SOCK" "$@"; }
-# jq -e that fails on empty input (jq itself succeeds there).
-jqs() { [ -n "$1" ] && printf '%s\n' "$1" | jq -e "$2" >/dev/null; }
+# jq -e that fails on empty input (jq 1.6 -e itself succeeds there).
+jqs() { [ -n "$1" ] && printf '%s\n' "$1" | jq -en "input | ($2)" >/dev/null; }
 figures() { jqs "$(ipp --json status)" '.ike.half_open.max == 100 and .ike.half_open.peer_max == 7'; }
 
 # races NAME: 20 rounds of a dynamic rule (a new plan) then status at once; the rounds
