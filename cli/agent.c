@@ -583,9 +583,9 @@ sa_json(uint16_t type, const struct ctl_sa *s)
 		    ipp_cipher_name(s->p[i].cipher), "integrity", ipp_hash_name(s->p[i].auth),
 		    "spi_in", (json_int_t)s->p[i].spi_in, "spi_out",
 		    (json_int_t)s->p[i].spi_out));
-	json_object_update_new(j, json_pack("{s:b, s:s, s:I, s:s, s:o, s:o, s:o, s:i, s:I, s:I, "
-	    "s:I, s:I, s:I, s:I, s:I}", "soft", 0, "rule", s->rule != NULL ? s->rule : "", "reqid",
-	    (json_int_t)s->reqid, "mode", s->mode == 1 ? "tunnel" : "transport", "offer",
+	json_object_update_new(j, json_pack("{s:b, s:s, s:I, s:s, s:o, s:o, s:o, s:i, s:I, "
+	    "s:I, s:I, s:I, s:I, s:I, s:I}", "soft", 0, "rule", s->rule != NULL ? s->rule : "",
+	    "reqid", (json_int_t)s->reqid, "mode", s->mode == 1 ? "tunnel" : "transport", "offer",
 	    protos, "local_traffic", ts_json(&s->ts_local), "remote_traffic",
 	    ts_json(&s->ts_remote), "pfs_group", s->group, "lifetime_s", (json_int_t)s->life_s,
 	    "lifetime_kb", (json_int_t)s->life_kb, "age_s", (json_int_t)s->age_s, "bytes_in",
@@ -763,8 +763,7 @@ cmd_dynamic(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
 	    strlen(argv[0]) >= 3)
 		return dyn_delete(c, argc - 1, argv + 1, e);
 	ipp_errf(e, IPP_E_INVAL, "usage: dynamic show [all|rule|kernel|mmsas|qmsas|softsas|"
-	    "stats] | "
-	    "dynamic delete rule id=N | dynamic delete all");
+	    "stats] | dynamic delete rule id=N | dynamic delete all");
 	return IPP_EXIT_USAGE;
 }
 
