@@ -397,6 +397,7 @@ ctl_dispatch(struct agent *a, int fd, const struct ctl_hdr *h, const uint8_t *p,
 	case CTL_SHOW_MMSA:
 	case CTL_SHOW_QMSA:
 	case CTL_SHOW_IKESTATS:
+	case CTL_SHOW_SOFTSA:
 		return agent_ike_relay(&a->ike, fd, h->type, h->seq, e);
 	case CTL_DYN_FLUSH:
 		log_notice("%zu dynamic rules flushed by a control client",

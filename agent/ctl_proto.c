@@ -972,6 +972,7 @@ ctl_sa_attr(const struct ctl_attr *a, struct ctl_sa *sa, struct ipp_err *e)
 	case CTL_S_BYTES_OUT:	return ctl_get_u64(a, &sa->bytes_out, e);
 	case CTL_S_PKTS_IN:	return ctl_get_u64(a, &sa->pkts_in, e);
 	case CTL_S_PKTS_OUT:	return ctl_get_u64(a, &sa->pkts_out, e);
+	case CTL_S_LEFT_S:	return ctl_get_u64(a, &sa->left_s, e);
 	default:		return 0;
 	}
 }
@@ -984,6 +985,7 @@ ctl_sa_parse(const struct ctl_attr *na, struct ctl_sa *sa, struct ipp_err *e)
 	int rc;
 
 	memset(sa, 0, sizeof(*sa));
+	sa->soft = na->type == CTL_A_SOFTSA;
 	ctl_iter_nested(&it, na);
 	while ((rc = ctl_iter_next(&it, &a, e)) > 0)
 		if (ctl_sa_attr(&a, sa, e) < 0) {
@@ -1018,5 +1020,7 @@ ctl_type_name(uint16_t type)
 		return "show-qmsa";
 	if (type == CTL_SHOW_IKESTATS)
 		return "show-ikestats";
+	if (type == CTL_SHOW_SOFTSA)
+		return "show-softsa";
 	return type <= CTL_TYPE_MAX ? names[type] : "unknown";
 }

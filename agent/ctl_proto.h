@@ -44,11 +44,14 @@ enum ctl_type {
 	/*
 	 * The IKE module's state, relayed by the agent (a range of their own, apart from the
 	 * agent's own requests).  Replies: CTL_A_MMSA / CTL_A_QMSA each, CTL_F_MORE until the
-	 * last; CTL_A_IKESTAT each for the statistics.
+	 * last; CTL_A_IKESTAT each for the statistics.  Soft associations (clear-text
+	 * allowances for peers that never answered IKE) come as CTL_A_SOFTSA, after the
+	 * CTL_A_QMSA entries of CTL_SHOW_QMSA and alone in CTL_SHOW_SOFTSA's replies.
 	 */
 	CTL_SHOW_MMSA = 0x20,
 	CTL_SHOW_QMSA,
 	CTL_SHOW_IKESTATS,
+	CTL_SHOW_SOFTSA,
 };
 #define CTL_REPLY	0x8000
 
@@ -90,6 +93,8 @@ enum ctl_attr_type {
 	CTL_A_MMSA = 0x40,	/* nested CTL_S_*: one main-mode SA */
 	CTL_A_QMSA,		/* nested CTL_S_*: one quick-mode SA bundle */
 	CTL_A_IKESTAT,		/* nested: CTL_S_NAME, CTL_S_VALUE */
+	/* soft: 0x78-0x7f */
+	CTL_A_SOFTSA = 0x78,	/* nested CTL_S_*: one soft association */
 	/* dos: the IKE module's half-open table, in its statistics reply and in the status */
 	CTL_A_IKE_HALF_OPEN = 0x80,		/* u32: Main Modes not yet authenticated */
 	CTL_A_IKE_HALF_OPEN_MAX = 0x81,		/* u32: the limit in total */
@@ -129,6 +134,7 @@ enum ctl_sa_attr {
 	CTL_S_PKTS_OUT,
 	CTL_S_NAME,		/* string (statistics) */
 	CTL_S_VALUE,		/* u64 (statistics) */
+	CTL_S_LEFT_S,		/* u64: seconds until a soft association expires */
 };
 
 enum ctl_sa_proto_attr {
@@ -334,9 +340,16 @@ struct ctl_sa {
 	size_t			nproto;
 	struct ctl_sa_ts	ts_local, ts_remote;
 	uint64_t		bytes_in, bytes_out, pkts_in, pkts_out;
+	bool			soft;		/* a CTL_A_SOFTSA: no SA, clear text */
+	uint64_t		left_s;		/* soft: seconds until it expires */
 };
 
-/* Decodes one CTL_A_MMSA/CTL_A_QMSA value; sa zeroed by the call; clear with ctl_sa_clear. */
+/*
+ * Decodes one CTL_A_MMSA/CTL_A_QMSA/CTL_A_SOFTSA value; sa zeroed by the call; clear with
+ * ctl_sa_clear.  A soft association has life_s (its -1e expiry), age_s and left_s, the
+ * rule (name, reqid) and the packet's hosts narrowed from the rule's selector as
+ * ts_local / ts_remote; local and remote are the two hosts.
+ */
 int	ctl_sa_parse(const struct ctl_attr *a, struct ctl_sa *sa, struct ipp_err *e);
 void	ctl_sa_clear(struct ctl_sa *sa);
 

@@ -280,12 +280,11 @@ ike_show_type(uint16_t type)
 	case CTL_SHOW_MMSA:	return IKE_SHOW_MMSA;
 	case CTL_SHOW_QMSA:	return IKE_SHOW_QMSA;
 	case CTL_SHOW_IKESTATS:	return IKE_SHOW_STATS;
+	case CTL_SHOW_SOFTSA:	return IKE_SHOW_SOFTSA;
 	default:		return -1;
 	}
 }
 
-/* One reply of the module to request (itype, iseq), or 0 when it is not one (a late reply
- * to an earlier request, dropped); -1 with e on timeout or a broken connection. */
 /* Sends the module an empty request of type itype; on failure the link is dropped. */
 static int
 ike_ask(struct agent_ike *k, uint16_t itype, uint32_t seq, struct ipp_err *e)
@@ -304,9 +303,14 @@ ike_ask(struct agent_ike *k, uint16_t itype, uint32_t seq, struct ipp_err *e)
 	return 0;
 }
 
+/*
+ * One reply of the module to request (itype, iseq) before deadline, which is wait_ms after
+ * the request; 0 when what came is not one (a late reply to an earlier request, dropped);
+ * -1 with e on timeout or a broken connection.
+ */
 static int
 ike_relay_read(struct agent_ike *k, uint8_t *buf, uint16_t itype, uint32_t iseq,
-    uint64_t deadline, ssize_t *len, struct ipp_err *e)
+    uint64_t deadline, int wait_ms, ssize_t *len, struct ipp_err *e)
 {
 	struct pollfd pfd = { .fd = k->cfd, .events = POLLIN };
 	struct ctl_hdr h;
@@ -315,7 +319,7 @@ ike_relay_read(struct agent_ike *k, uint8_t *buf, uint16_t itype, uint32_t iseq,
 
 	if (now >= deadline || poll(&pfd, 1, (int)(deadline - now)) <= 0)
 		return ipp_errf(e, IPP_E_STORE, "the IKE module did not answer within %d ms",
-		    AGENT_IKE_SHOW_TIMEOUT_MS);
+		    wait_ms);
 	n = recv(k->cfd, buf, CTL_MSG_MAX, MSG_DONTWAIT | MSG_TRUNC);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
@@ -356,8 +360,8 @@ agent_ike_relay(struct agent_ike *k, int client_fd, uint16_t type, uint32_t seq,
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	deadline = ike_now_ms() + AGENT_IKE_SHOW_TIMEOUT_MS;
 	for (;;) {
-		if ((rc = ike_relay_read(k, buf, (uint16_t)itype, relay_seq, deadline, &n,
-		    e)) < 0)
+		if ((rc = ike_relay_read(k, buf, (uint16_t)itype, relay_seq, deadline,
+		    AGENT_IKE_SHOW_TIMEOUT_MS, &n, e)) < 0)
 			break;
 		if (rc == 0)
 			continue;
@@ -423,7 +427,8 @@ agent_ike_dos(struct agent_ike *k, struct ctl_status *s, struct ipp_err *e)
 	if ((buf = malloc(CTL_MSG_MAX)) == NULL)
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	deadline = ike_now_ms() + AGENT_IKE_STATUS_TIMEOUT_MS;
-	while ((rc = ike_relay_read(k, buf, IKE_SHOW_STATS, seq, deadline, &n, e)) >= 0) {
+	while ((rc = ike_relay_read(k, buf, IKE_SHOW_STATS, seq, deadline,
+	    AGENT_IKE_STATUS_TIMEOUT_MS, &n, e)) >= 0) {
 		if (rc == 0)
 			continue;
 		ike_dos_take(buf, n, s);

@@ -55,7 +55,7 @@ void	agent_ike_accept(struct agent_ike *k, const struct ipp_compiled *c);
 void	agent_ike_input(struct agent_ike *k);
 void	agent_ike_send_plan(struct agent_ike *k, const struct ipp_compiled *c);
 /*
- * Relays a show request of a control client (CTL_SHOW_MMSA, _QMSA, _IKESTATS) to the
+ * Relays a show request of a control client (CTL_SHOW_MMSA, _QMSA, _IKESTATS, _SOFTSA) to the
  * module and forwards each of its replies to client_fd with the client's type and seq and
  * CTL_F_MORE set: the caller's own (empty) reply ends the list.  Waits at most
  * AGENT_IKE_SHOW_TIMEOUT_MS for the module.  0, or -1 with e saying why nothing came

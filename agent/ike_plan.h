@@ -18,12 +18,15 @@ enum ike_plan_type {
 	/*
 	 * The agent's questions for `ipsecpol dynamic show`; the module answers with the type
 	 * or-ed with CTL_REPLY and the request's sequence number, in the control protocol's
-	 * attributes (CTL_A_MMSA, CTL_A_QMSA, CTL_A_IKESTAT; ctl_proto.h), CTL_F_MORE on all
-	 * but the last reply.  The agent relays the replies to its client.
+	 * attributes (CTL_A_MMSA, CTL_A_QMSA, CTL_A_IKESTAT, CTL_A_SOFTSA; ctl_proto.h),
+	 * CTL_F_MORE on all but the last reply.  The agent relays the replies to its client.
+	 * IKE_SHOW_QMSA's replies end with the soft associations; IKE_SHOW_SOFTSA's have only
+	 * them.
 	 */
 	IKE_SHOW_MMSA = 0x48,
 	IKE_SHOW_QMSA,
 	IKE_SHOW_STATS,
+	IKE_SHOW_SOFTSA,
 };
 
 enum ike_plan_attr {

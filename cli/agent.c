@@ -405,7 +405,12 @@ fail:
 	return failed("dynamic show", e);
 }
 
-/* ---- the IKE module's SAs, relayed by the agent (netsh: show mmsas, show qmsas, stats) */
+/*
+ * ---- the IKE module's SAs, relayed by the agent (netsh: show mmsas, show qmsas, stats).
+ * Soft associations (a peer that never answered our Main Mode, talked to in the clear
+ * until the policy's -1e expiry) are listed by `show softsas`, and among the quick-mode
+ * SAs as Windows' IPsec Monitor lists them: entries marked soft, with no offer.
+ */
 
 struct sa_show {
 	struct ipp_cli	*c;
@@ -493,6 +498,34 @@ qmsa_text(FILE *out, const struct ctl_sa *s)
 	    " packets)\n\n", "Bytes", s->bytes_in, s->bytes_out, s->pkts_in, s->pkts_out);
 }
 
+/* When it was installed, on our clock: now less its age. */
+static const char *
+sa_installed(const struct ctl_sa *s, char *buf, size_t len)
+{
+	uint64_t now = (uint64_t)time(NULL);
+
+	return utc(now > s->age_s ? now - s->age_s : 0, buf, len);
+}
+
+static void
+softsa_text(FILE *out, const struct ctl_sa *s)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], t[96], w[32];
+
+	fprintf(out, "%-22s: %s\n", "Me", sa_ip(s->family, &s->local, l, sizeof(l)));
+	fprintf(out, "%-22s: %s\n", "Peer", sa_ip(s->family, &s->remote, r, sizeof(r)));
+	fprintf(out, "%-22s: %s (reqid %" PRIu32 "), %s\n", "Rule", s->rule != NULL ?
+	    s->rule : "", s->reqid, s->mode == 1 ? "tunnel" : "transport");
+	fprintf(out, "%-22s: %s\n", "Local Traffic", sa_ts(&s->ts_local, t, sizeof(t)));
+	fprintf(out, "%-22s: %s\n", "Remote Traffic", sa_ts(&s->ts_remote, t, sizeof(t)));
+	fprintf(out, "%-22s: none: soft association, clear text (the peer never answered "
+	    "IKE)\n", "Offer");
+	fprintf(out, "%-22s: %s (age %" PRIu64 " s)\n", "Installed",
+	    sa_installed(s, w, sizeof(w)), s->age_s);
+	fprintf(out, "%-22s: %" PRIu64 " s left of %" PRIu64 " s\n\n", "Expires", s->left_s,
+	    s->life_s);
+}
+
 static json_t *
 ts_json(const struct ctl_sa_ts *t)
 {
@@ -505,11 +538,28 @@ ts_json(const struct ctl_sa_ts *t)
 }
 
 static json_t *
+softsa_json(const struct ctl_sa *s)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], w[32];
+
+	return json_pack("{s:s, s:s, s:s, s:b, s:s, s:I, s:s, s:[], s:o, s:o, s:I, s:I, s:I, "
+	    "s:s}", "me", sa_ip(s->family, &s->local, l, sizeof(l)), "peer",
+	    sa_ip(s->family, &s->remote, r, sizeof(r)), "role", "initiator", "soft", 1,
+	    "rule", s->rule != NULL ? s->rule : "", "reqid", (json_int_t)s->reqid, "mode",
+	    s->mode == 1 ? "tunnel" : "transport", "offer", "local_traffic",
+	    ts_json(&s->ts_local), "remote_traffic", ts_json(&s->ts_remote), "lifetime_s",
+	    (json_int_t)s->life_s, "age_s", (json_int_t)s->age_s, "expires_in_s",
+	    (json_int_t)s->left_s, "installed_utc", sa_installed(s, w, sizeof(w)));
+}
+
+static json_t *
 sa_json(uint16_t type, const struct ctl_sa *s)
 {
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], ic[17], rc[17];
 	json_t *j, *protos;
 
+	if (s->soft)
+		return softsa_json(s);
 	j = json_pack("{s:s, s:s, s:s}", "me", sa_ip(s->family, &s->local, l, sizeof(l)),
 	    "peer", sa_ip(s->family, &s->remote, r, sizeof(r)), "role", s->initiator ?
 	    "initiator" : "responder");
@@ -533,9 +583,9 @@ sa_json(uint16_t type, const struct ctl_sa *s)
 		    ipp_cipher_name(s->p[i].cipher), "integrity", ipp_hash_name(s->p[i].auth),
 		    "spi_in", (json_int_t)s->p[i].spi_in, "spi_out",
 		    (json_int_t)s->p[i].spi_out));
-	json_object_update_new(j, json_pack("{s:s, s:I, s:s, s:o, s:o, s:o, s:i, s:I, s:I, "
-	    "s:I, s:I, s:I, s:I, s:I}", "rule", s->rule != NULL ? s->rule : "", "reqid",
-	    (json_int_t)s->reqid, "mode", s->mode == 1 ? "tunnel" : "transport", "offer",
+	json_object_update_new(j, json_pack("{s:b, s:s, s:I, s:s, s:o, s:o, s:o, s:i, s:I, "
+	    "s:I, s:I, s:I, s:I, s:I, s:I}", "soft", 0, "rule", s->rule != NULL ? s->rule : "",
+	    "reqid", (json_int_t)s->reqid, "mode", s->mode == 1 ? "tunnel" : "transport", "offer",
 	    protos, "local_traffic", ts_json(&s->ts_local), "remote_traffic",
 	    ts_json(&s->ts_remote), "pfs_group", s->group, "lifetime_s", (json_int_t)s->life_s,
 	    "lifetime_kb", (json_int_t)s->life_kb, "age_s", (json_int_t)s->age_s, "bytes_in",
@@ -590,13 +640,17 @@ sa_reply(const struct ctl_hdr *h, const uint8_t *p, void *arg, struct ipp_err *e
 			continue;
 		}
 		if ((a.type != CTL_A_MMSA || d->type != CTL_SHOW_MMSA) &&
-		    (a.type != CTL_A_QMSA || d->type != CTL_SHOW_QMSA))
+		    (a.type != CTL_A_QMSA || d->type != CTL_SHOW_QMSA) &&
+		    (a.type != CTL_A_SOFTSA || (d->type != CTL_SHOW_QMSA &&
+		    d->type != CTL_SHOW_SOFTSA)))
 			continue;
 		if (ctl_sa_parse(&a, &s, e) < 0)
 			return -1;
 		d->n++;
 		if (d->list != NULL)
 			json_array_append_new(d->list, sa_json(d->type, &s));
+		else if (s.soft)
+			softsa_text(d->c->out, &s);
 		else if (d->type == CTL_SHOW_MMSA)
 			mmsa_text(d->c->out, &s);
 		else
@@ -609,8 +663,9 @@ sa_reply(const struct ctl_hdr *h, const uint8_t *p, void *arg, struct ipp_err *e
 static int
 sa_show(struct ipp_cli *c, uint16_t type, struct ipp_err *e)
 {
-	static const char *title[] = { "Main Mode SAs", "Quick Mode SAs", "IKE statistics" };
-	static const char *key[] = { "mmsas", "qmsas", "stats" };
+	static const char *title[] = { "Main Mode SAs", "Quick Mode SAs", "IKE statistics",
+	    "Soft associations" };
+	static const char *key[] = { "mmsas", "qmsas", "stats", "softsas" };
 	unsigned k = type - CTL_SHOW_MMSA;
 	struct sa_show d = { .c = c, .type = type };
 	struct ctl_msg req;
@@ -702,11 +757,13 @@ cmd_dynamic(struct ipp_cli *c, int argc, char **argv, struct ipp_err *e)
 			return sa_show(c, CTL_SHOW_QMSA, e);
 		if (argc == 2 && strcasecmp(what, "stats") == 0)
 			return sa_show(c, CTL_SHOW_IKESTATS, e);
+		if (argc == 2 && strcasecmp(what, "softsas") == 0)
+			return sa_show(c, CTL_SHOW_SOFTSA, e);
 	} else if (argc >= 1 && strncasecmp(argv[0], "delete", strlen(argv[0])) == 0 &&
 	    strlen(argv[0]) >= 3)
 		return dyn_delete(c, argc - 1, argv + 1, e);
-	ipp_errf(e, IPP_E_INVAL, "usage: dynamic show [all|rule|kernel|mmsas|qmsas|stats] | "
-	    "dynamic delete rule id=N | dynamic delete all");
+	ipp_errf(e, IPP_E_INVAL, "usage: dynamic show [all|rule|kernel|mmsas|qmsas|softsas|"
+	    "stats] | dynamic delete rule id=N | dynamic delete all");
 	return IPP_EXIT_USAGE;
 }
 
@@ -734,7 +791,8 @@ ipp_agent_help(FILE *out)
 	fputs("usage: ipsecpol [--agent-socket PATH] [--json] status\n"
 	    "       ipsecpol [--agent-socket PATH] refresh\n"
 	    "       ipsecpol [--agent-socket PATH] [--json] dynamic show [all|rule|kernel]\n"
-	    "       ipsecpol [--agent-socket PATH] [--json] dynamic show mmsas|qmsas|stats\n"
+	    "       ipsecpol [--agent-socket PATH] [--json] dynamic show "
+	    "mmsas|qmsas|softsas|stats\n"
 	    "       ipsecpol [--agent-socket PATH] dynamic delete rule id=N\n"
 	    "       ipsecpol [--agent-socket PATH] dynamic delete all\n"
 	    "The policy agent's state, a reread of its source, and its dynamic rules (added\n"

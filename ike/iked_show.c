@@ -1,9 +1,11 @@
 /*
- * iked_show: the agent's questions for `ipsecpol dynamic show mmsas|qmsas|stats`.  Main
- * Mode SAs and child SA bundles come from the engine (no keys: it zeroes them), byte and
- * packet counts from the kernel's SAs, statistics from the engine and the module.  Replies
- * are bounded like every control message: a full one goes out with CTL_F_MORE.
+ * iked_show: the agent's questions for `ipsecpol dynamic show mmsas|qmsas|softsas|stats`.
+ * Main Mode SAs and child SA bundles come from the engine (no keys: it zeroes them), byte
+ * and packet counts from the kernel's SAs, soft associations from the module's own list,
+ * statistics from the engine and the module.  Replies are bounded like every control
+ * message: a full one goes out with CTL_F_MORE.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -135,6 +137,56 @@ show_child(void *arg, const struct ike_child *c)
 	ctl_nest_end(m);
 }
 
+/* A host as a selector side: the allowance's policy narrowed the rule's to it. */
+static void
+show_sel(struct ctl_msg *m, uint16_t type, const struct xfrm_sel *s, bool local)
+{
+	ctl_nest_begin(m, type);
+	ctl_put_bytes(m, CTL_S_T_ADDR, local ? &s->saddr : &s->daddr,
+	    s->family == AF_INET ? 4 : 16);
+	ctl_put_u8(m, CTL_S_T_PREFIX, local ? s->sprefix : s->dprefix);
+	ctl_put_u8(m, CTL_S_T_PROTO, s->proto);
+	ctl_put_u16(m, CTL_S_T_PORT, ntohs(local ? s->sport : s->dport));
+	ctl_nest_end(m);
+}
+
+/*
+ * One allowance, from its out policy (our host is its source).  We made it as the
+ * initiator: only our own Main Mode going unanswered makes one.
+ */
+static void
+show_soft(struct show_ctx *x, const struct iked_soft *s)
+{
+	const struct xfrm_sel *sel = &s->pol[0].sel;
+	struct ctl_msg *m = &x->m;
+
+	show_room(x);
+	ctl_nest_begin(m, CTL_A_SOFTSA);
+	ctl_put_u8(m, CTL_S_FAMILY, sel->family == AF_INET ? 4 : 6);
+	ctl_put_bytes(m, CTL_S_LOCAL, &sel->saddr, sel->family == AF_INET ? 4 : 16);
+	ctl_put_bytes(m, CTL_S_REMOTE, &sel->daddr, sel->family == AF_INET ? 4 : 16);
+	ctl_put_u8(m, CTL_S_INITIATOR, 1);
+	ctl_put_u32(m, CTL_S_REQID, s->reqid);
+	ctl_put_str(m, CTL_S_RULE, s->rule);
+	ctl_put_u8(m, CTL_S_MODE, s->npol == 3 ? XFRM_MODE_TUNNEL : XFRM_MODE_TRANSPORT);
+	show_sel(m, CTL_S_TS_LOCAL, sel, true);
+	show_sel(m, CTL_S_TS_REMOTE, sel, false);
+	ctl_put_u64(m, CTL_S_LIFE_S, (s->expires_ms - s->created_ms) / 1000);
+	ctl_put_u64(m, CTL_S_AGE_S, (x->now_ms - s->created_ms) / 1000);
+	/* Rounded up: an allowance still in force never shows 0 s left. */
+	ctl_put_u64(m, CTL_S_LEFT_S, (s->expires_ms - x->now_ms + 999) / 1000);
+	ctl_nest_end(m);
+}
+
+/* Those still in force: an expired one is gone from the kernel (its hard expiry). */
+static void
+show_softs(struct show_ctx *x)
+{
+	iked_soft_prune(x->d);
+	for (size_t i = 0; i < x->d->nsoft; i++)
+		show_soft(x, &x->d->soft[i]);
+}
+
 static void
 show_stat(struct show_ctx *x, const char *name, uint64_t v)
 {
@@ -233,6 +285,10 @@ iked_show(struct iked *d, uint16_t type, uint32_t seq, const uint8_t *p, size_t 
 	case IKE_SHOW_QMSA:
 		cb.child = show_child;
 		ike_engine_walk(d->eng, &cb);
+		show_softs(&x);
+		break;
+	case IKE_SHOW_SOFTSA:
+		show_softs(&x);
 		break;
 	case IKE_SHOW_STATS:
 		show_stats(&x);

@@ -216,10 +216,11 @@ iked_soft_allow(void *arg, const struct ike_acquire *a, const struct ipp_ike_rul
 	d->soft = v;
 	s.reqid = r->reqid;
 	snprintf(s.rule, sizeof(s.rule), "%s", r->name);
+	/* Before the kernel starts its clock: the listing never outlives the policies. */
+	s.created_ms = iked_now_ms(d);
 	if ((rc = soft_install(d, &s, n)) < 0)
 		return rc;
 	soft_clear_larval(d, a, r);
-	s.created_ms = iked_now_ms(d);
 	s.expires_ms = s.created_ms + (uint64_t)expire_s * 1000;
 	d->soft[d->nsoft++] = s;
 	inet_ntop(s.pol[0].sel.family, &s.pol[0].sel.saddr, l, sizeof(l));

@@ -4,6 +4,12 @@
  * $IKE_STANDIN_RECORD ("begin gen=G rules=N", "main policy=P mm_offers=K",
  * "rule reqid=R name=N offers=K auth=K", "end gen=G rules=N"), plus "start pid=P".
  * SIGUSR1 makes it crash (abort), as a real module might.
+ *
+ * The agent's show requests (IKE_SHOW_MMSA, _QMSA, _STATS) are answered as the real module
+ * answers them: no SAs, and statistics with the half-open figures (the limits given as
+ * -l half_open_max=N / -l half_open_peer_max=N, the rest 0) and the plans received.  Each
+ * is recorded as "show type=T seq=S".  With $IKE_STANDIN_SILENT set it answers none of
+ * them, as a module stuck in a long operation would not.
  */
 #include "config.h"
 
@@ -20,6 +26,7 @@
 #include "agent/ike_plan.h"
 
 static FILE *rec;
+static uint32_t half_open_max, half_open_peer_max, plans;
 
 static void
 crash(int sig)
@@ -39,10 +46,6 @@ record(const struct ctl_hdr *h, const uint8_t *p)
 	char *s = NULL;
 	unsigned offers = 0, auth = 0, mm = 0;
 
-	if (h->type < IKE_PLAN_BEGIN || h->type > IKE_PLAN_END) {
-		fprintf(rec, "unknown type=%u\n", h->type);
-		return;
-	}
 	fprintf(rec, "%s", names[h->type - IKE_PLAN_BEGIN]);
 	ctl_iter_init(&it, p, h->len);
 	while (ctl_iter_next(&it, &a, &e) > 0) {
@@ -78,8 +81,54 @@ record(const struct ctl_hdr *h, const uint8_t *p)
 		fprintf(rec, " mm_offers=%u", mm);
 	if (h->type == IKE_PLAN_MAIN || h->type == IKE_PLAN_RULE)
 		fprintf(rec, " offers=%u auth=%u", offers, auth);
+	plans += h->type == IKE_PLAN_END;
 	fprintf(rec, "\n");
 	free(s);
+}
+
+static void
+limit(const char *arg)
+{
+	unsigned long v;
+
+	if (sscanf(arg, "half_open_max=%lu", &v) == 1)
+		half_open_max = (uint32_t)v;
+	else if (sscanf(arg, "half_open_peer_max=%lu", &v) == 1)
+		half_open_peer_max = (uint32_t)v;
+}
+
+static void
+answer(int fd, const struct ctl_hdr *h)
+{
+	struct ctl_status s = {
+		.ike_dos = true, .ike_half_open_max = half_open_max,
+		.ike_half_open_peer_max = half_open_peer_max,
+	};
+	struct ctl_msg m;
+
+	fprintf(rec, "show type=%u seq=%u\n", h->type, h->seq);
+	if (getenv("IKE_STANDIN_SILENT") != NULL)
+		return;
+	ctl_msg_init(&m, h->type | CTL_REPLY, h->seq, 0);
+	switch (h->type) {
+	case IKE_SHOW_MMSA:
+	case IKE_SHOW_QMSA:
+		break;
+	case IKE_SHOW_STATS:
+		ctl_status_put_dos(&m, &s);
+		ctl_nest_begin(&m, CTL_A_IKESTAT);
+		ctl_put_str(&m, CTL_S_NAME, "plans");
+		ctl_put_u64(&m, CTL_S_VALUE, plans);
+		ctl_nest_end(&m);
+		break;
+	default:
+		ctl_put_u32(&m, CTL_A_ERRCODE, IPP_E_UNSUPP);
+		ctl_put_str(&m, CTL_A_ERRMSG, "request type not known to the IKE stand-in");
+		break;
+	}
+	if (ctl_msg_finish(&m) < 0 || send(fd, m.buf, m.len, MSG_NOSIGNAL) != (ssize_t)m.len)
+		fprintf(rec, "cannot answer: %s\n", strerror(errno));
+	ctl_msg_free(&m);
 }
 
 int
@@ -93,9 +142,11 @@ main(int argc, char **argv)
 	ssize_t n;
 	int fd, ch;
 
-	while ((ch = getopt(argc, argv, "dS:")) != -1)
+	while ((ch = getopt(argc, argv, "dS:l:")) != -1)
 		if (ch == 'S')
 			path = optarg;
+		else if (ch == 'l')
+			limit(optarg);
 	if (path == NULL || recpath == NULL || strlen(path) >= sizeof(sun.sun_path)) {
 		fprintf(stderr, "ike-standin: needs -S SOCKET and $IKE_STANDIN_RECORD\n");
 		return 2;
@@ -116,8 +167,10 @@ main(int argc, char **argv)
 			continue;
 		if (ctl_hdr_parse(buf, (size_t)n, &h, &e) < 0 || h.len != (size_t)n - CTL_HDR_LEN)
 			fprintf(rec, "bad message: %s\n", e.msg);
-		else
+		else if (h.type >= IKE_PLAN_BEGIN && h.type <= IKE_PLAN_END)
 			record(&h, buf + CTL_HDR_LEN);
+		else
+			answer(fd, &h);
 		explicit_bzero(buf, (size_t)n);
 	}
 	fprintf(rec, "eof\n");

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target for the agent's control-message decoder (agent/ctl_proto.c): the input
  * is one message as it comes off the control socket.  Whatever decodes as a rule must
- * encode again and decode to the same rule (counts, action, flags, ports).
+ * encode again and decode to the same rule (counts, action, flags, ports).  The IKE
+ * module's listings (CTL_A_MMSA, CTL_A_QMSA, CTL_A_SOFTSA) go through the CLI's decoder.
  */
 #include "config.h"
 
@@ -66,6 +67,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)ctl_reply_error(p, len, &e);
 	ctl_iter_init(&it, p, len);
 	while (ctl_iter_next(&it, &a, &e) == 1) {
+		if (a.type == CTL_A_MMSA || a.type == CTL_A_QMSA || a.type == CTL_A_SOFTSA) {
+			struct ctl_sa sa;
+
+			if (ctl_sa_parse(&a, &sa, &e) == 0) {
+				if (sa.soft != (a.type == CTL_A_SOFTSA) || sa.nproto > 2)
+					abort();
+				ctl_sa_clear(&sa);
+			}
+			continue;
+		}
 		if (a.type != CTL_A_RULE)
 			continue;
 		memset(&r, 0, sizeof(r));

@@ -1,7 +1,8 @@
 /*
  * The IKE SA listing as it travels from the module through the agent to the CLI
  * (ctl_sa_parse): a quick-mode bundle with every attribute decodes to what was put, and
- * every truncation and byte change of it is refused or decoded without harm.
+ * every truncation and byte change of it is refused or decoded without harm; a soft
+ * association (CTL_A_SOFTSA) decodes marked soft, with its seconds left.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -100,6 +101,66 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+START_TEST(test_soft)
+{
+	uint8_t l[16] = { 0xfd, 0, [15] = 1 }, r[16] = { 0xfd, 0, [15] = 2 };
+	struct ctl_msg m;
+	struct ctl_sa sa;
+	struct ipp_err e = { 0 };
+
+	ctl_msg_init(&m, CTL_SHOW_SOFTSA | CTL_REPLY, 4, 0);
+	ctl_nest_begin(&m, CTL_A_SOFTSA);
+	ctl_put_u8(&m, CTL_S_FAMILY, 6);
+	ctl_put_bytes(&m, CTL_S_LOCAL, l, 16);
+	ctl_put_bytes(&m, CTL_S_REMOTE, r, 16);
+	ctl_put_u8(&m, CTL_S_INITIATOR, 1);
+	ctl_put_u32(&m, CTL_S_REQID, 4242);
+	ctl_put_str(&m, CTL_S_RULE, "soft");
+	ctl_nest_begin(&m, CTL_S_TS_REMOTE);
+	ctl_put_bytes(&m, CTL_S_T_ADDR, r, 16);
+	ctl_put_u8(&m, CTL_S_T_PREFIX, 128);
+	ctl_put_u8(&m, CTL_S_T_PROTO, 17);
+	ctl_put_u16(&m, CTL_S_T_PORT, 53);
+	ctl_nest_end(&m);
+	ctl_put_u64(&m, CTL_S_LIFE_S, 300);
+	ctl_put_u64(&m, CTL_S_AGE_S, 100);
+	ctl_put_u64(&m, CTL_S_LEFT_S, 200);
+	ctl_nest_end(&m);
+	ck_assert_int_eq(ctl_msg_finish(&m), 0);
+	ck_assert_msg(parse_first(m.buf + CTL_HDR_LEN, m.len - CTL_HDR_LEN, &sa, &e) == 0, "%s",
+	    e.msg);
+	ck_assert(sa.soft);
+	ck_assert_int_eq(sa.family, AF_INET6);
+	ck_assert_mem_eq(&sa.remote, r, 16);
+	ck_assert_str_eq(sa.rule, "soft");
+	ck_assert_uint_eq(sa.reqid, 4242);
+	ck_assert_uint_eq(sa.ts_remote.port, 53);
+	ck_assert_uint_eq(sa.life_s, 300);
+	ck_assert_uint_eq(sa.left_s, 200);
+	ck_assert_uint_eq(sa.nproto, 0);
+	ctl_sa_clear(&sa);
+	/* A left_s of the wrong width is refused, as every number is. */
+	m.buf[m.len - 9] = 7;
+	ck_assert_int_eq(parse_first(m.buf + CTL_HDR_LEN, m.len - CTL_HDR_LEN, &sa, &e), -1);
+	ctl_msg_free(&m);
+}
+END_TEST
+
+START_TEST(test_qmsa_not_soft)
+{
+	struct ctl_msg m;
+	struct ctl_sa sa;
+	struct ipp_err e = { 0 };
+
+	put_qmsa(&m);
+	ck_assert_int_eq(parse_first(m.buf + CTL_HDR_LEN, m.len - CTL_HDR_LEN, &sa, &e), 0);
+	ck_assert(!sa.soft);
+	ck_assert_uint_eq(sa.left_s, 0);
+	ctl_sa_clear(&sa);
+	ctl_msg_free(&m);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
 	struct ctl_msg m;
@@ -139,6 +200,8 @@ sa_suite(void)
 
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_soft);
+	tcase_add_test(tc, test_qmsa_not_soft);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,20 +9,8 @@
 # one forged source alone, over its per-peer share.  The host kernel has no ESP: the
 # exchange is observed as an established Main Mode (as in pair.sh).
 . "$top_srcdir/tests/lib/tap.sh"
+. "$top_srcdir/tests/ike/netns-lib.sh"
 
-[ "$(id -u)" = 0 ] || tap_skip_all "needs root to create network namespaces"
-command -v ip >/dev/null || tap_skip_all "iproute2 (ip) not installed"
-command -v jq >/dev/null || tap_skip_all "jq not installed"
-if command -v ping >/dev/null; then PING=ping
-elif command -v busybox >/dev/null; then PING="busybox ping"
-else tap_skip_all "no ping (iputils-ping or busybox) installed"; fi
-AGENT=$top_builddir/agent/ipsecpold
-IKED=$top_builddir/ike/ipsecpol-iked
-IPSECPOL=$top_builddir/cli/ipsecpol
-FLOOD=$top_builddir/tests/ike/ikeflood
-for p in "$AGENT" "$IKED" "$IPSECPOL" "$FLOOD"; do
-	[ -x "$p" ] || { echo "Bail out! $p not built"; exit 1; }
-done
 # Sanitizer builds: a small quarantine, so that freed memory is not counted as growth.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4"
 export ASAN_OPTIONS
@@ -31,72 +19,15 @@ HALF_OPEN_MAX=256
 HALF_OPEN_PEER_MAX=8
 FLOOD_RATE=${IPP_FLOOD_RATE:-20000}
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ipp-flood.XXXXXX")
-[ -n "$IPP_FLOOD_KEEP" ] && echo "# keeping $tmp" || tap_cleanup "rm -rf $tmp"
-chmod 0755 "$tmp"
-
-ns() { n=$1; shift; ip netns exec "ipp-$n-$$" "$@"; }
-
-netns() {
-	ip netns add "ipp-$1-$$" || { echo "Bail out! cannot create namespace"; exit 1; }
-	tap_cleanup "ip netns del ipp-$1-$$"
-	ip -n "ipp-$1-$$" link set lo up
-}
+IPP_NETNS_KEEP=${IPP_NETNS_KEEP:-$IPP_FLOOD_KEEP}
+netns_init flood
+FLOOD=$top_builddir/tests/ike/ikeflood
+[ -x "$FLOOD" ] || { echo "Bail out! $FLOOD not built"; exit 1; }
 
 # host NAME FILTER [CONF LINES]: a namespace's store and configuration.
-host() {
-	mkdir -m 0700 "$tmp/$1" "$tmp/$1/run"
-	"$IPSECPOL" --store "$tmp/$1/local.db" -w REG -p "Flood $1" -r peer -f "$2" \
-		-n 'ESP[AES128,SHA1]' -a 'PRESHARE:flood secret' -x >/dev/null ||
-		{ echo "Bail out! cannot write the store of $1"; exit 1; }
-	cat >"$tmp/$1/conf" <<EOC
-local_store = $tmp/$1/local.db
-control_socket = $tmp/$1/run/ctl.sock
-iked = $IKED
-iked_socket = $tmp/$1/run/iked.sock
-pidfile = $tmp/$1/run/ipsecpold.pid
-debounce_ms = 100
-$3
-EOC
-}
-
-# Background jobs are started with ip netns exec itself (it execs the command), so that $!
-# is the process to stop, not a subshell.
-start() {
-	ip netns exec "ipp-$1-$$" "$AGENT" -d -f "$tmp/$1/conf" >>"$tmp/$1/log" 2>&1 &
-	eval "pid_$1=$!"
-	tap_cleanup "kill $!"
-}
-
-show() { h=$1; shift; "$IPSECPOL" --agent-socket "$tmp/$h/run/ctl.sock" "$@"; }
+flood_host() { host "$1" "Flood $1" "$2" 'flood secret' "$3"; }
 status() { show "$1" --json status; }
 ikestat() { show "$1" --json dynamic show stats | jq -r ".stats[\"$2\"]"; }
-
-waitlog() {
-	i=0
-	while [ $i -lt $(($1 * 20)) ]; do
-		grep -q "$3" "$tmp/$2/log" 2>/dev/null && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-
-# until SECONDS CMD...: true as soon as CMD is.
-until_ok() {
-	end=$(($(date +%s) + $1))
-	shift
-	while [ "$(date +%s)" -le "$end" ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-# jq -e that fails on empty input (jq itself succeeds there): jqs JSON FILTER, and as a
-# filter of standard input, jqe FILTER.
-jqs() { [ -n "$1" ] && printf '%s\n' "$1" | jq -e "$2"; }
-jqe() { jqs "$(cat)" "$1"; }
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
@@ -117,8 +48,8 @@ done
 # The forged sources live behind F, which does not forward: R's answers die there.
 ip -n "ipp-r-$$" route add 10.70.0.0/16 via 10.69.0.2
 
-host a "0+10.68.0.2"
-host r "0+10.0.0.0/255.0.0.0" "ike_half_open_max = $HALF_OPEN_MAX
+flood_host a "0+10.68.0.2"
+flood_host r "0+10.0.0.0/255.0.0.0" "ike_half_open_max = $HALF_OPEN_MAX
 ike_half_open_peer_max = $HALF_OPEN_PEER_MAX"
 start a
 start r

@@ -15,3 +15,12 @@ endif
 
 # inpass against strongSwan in the VM lab: clear inbound taken in, replies negotiate.
 VM_GUEST_TESTS += tests/vm/guest/ike-inpass.sh
+
+# ipsecpol status and the module's half-open figures: the stand-in answers as the module
+# does, a plan just sent costs no figures (stand-in and real module), a silent module costs
+# the 500 ms wait and no more (root, host namespace).
+TESTS += tests/ike/agent-status.sh
+EXTRA_DIST += tests/ike/agent-status.sh
+
+# The host namespace tests' shared helpers (pair.sh, flood.sh, soft.sh source it).
+EXTRA_DIST += tests/ike/netns-lib.sh
