@@ -28,7 +28,7 @@ tests_fuzz_fuzz_engine_LDADD = ike/libikev1.la ike/libikecrypto.la ike/libisakmp
 tests_fuzz_fuzz_engine_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
 # ikeperf: the engines' CPU per complete exchange, without a kernel: built by "make check",
-# run only by hand and by tests/bench/ike-exch.
+# run by hand and by tests/bench/ike (its first line).
 if HAVE_CHECK
 check_PROGRAMS += tests/bench/bench_ike_exch
 tests_bench_bench_ike_exch_SOURCES = tests/bench/bench_ike_exch.c $(IKE_ENGINE_TEST_UTIL)
