@@ -291,7 +291,9 @@ iked_reqid_inbound(struct iked *d, const struct ike_child *c)
 	struct spd_in x = { .d = d, .local = &c->ts_local, .remote = &c->ts_remote };
 	int rc;
 
-	if ((rc = xfrm_policy_dump(d->xh, spd_in_one, &x)) < 0)
+	/* The cached copy rule_for_ids chose this child's rule from moments before: a dump
+	 * of the whole SPD per install cost O(policies) each, O(N^2) for N peers. */
+	if ((rc = iked_spd_walk(d, spd_in_one, &x)) < 0)
 		log_warn("cannot read the kernel's policies for the inbound reqid: %s; using "
 		    "the rule's own %u", strerror(-rc), c->reqid);
 	return x.reqid != 0 ? x.reqid : c->reqid;

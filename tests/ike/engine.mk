@@ -31,3 +31,11 @@ tests_fuzz_fuzz_engine_LDADD = $(LIBIKEV1) $(LIBIKECRYPTO) $(LIBISAKMP) \
 	$(LIBIPPSTORE) $(CRYPTO_LIBS)
 tests_fuzz_fuzz_engine_LDFLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
 endif
+# ikeperf: the engines' CPU per complete exchange, without a kernel: built by "make check",
+# run by hand and by tests/bench/ike (its first line).
+if HAVE_CHECK
+check_PROGRAMS += tests/bench/bench_ike_exch
+tests_bench_bench_ike_exch_SOURCES = tests/bench/bench_ike_exch.c $(IKE_ENGINE_TEST_UTIL)
+tests_bench_bench_ike_exch_CFLAGS = $(TEST_CFLAGS) $(CRYPTO_CFLAGS)
+tests_bench_bench_ike_exch_LDADD = $(IKE_ENGINE_TEST_LDADD)
+endif

@@ -7,3 +7,6 @@ VM_GUEST_TESTS += tests/vm/guest/ike-demo.sh
 # N in the VM lab.
 VM_GUEST_TESTS += tests/vm/guest/ike-many.sh
 EXTRA_DIST += tests/bench/ike
+# ikeperf: where our CPU per IKE exchange goes in the VM (per-process CPU, faults and
+# system calls per exchange; not run by make check).
+EXTRA_DIST += tests/bench/ike-prof
