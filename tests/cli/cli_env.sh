@@ -25,6 +25,6 @@ expect_rc() {
 jcheck() {
 	desc=$1 expr=$2; shift 2
 	if out=$("$IPSECPOL" --json "$@" 2>&1) &&
-	    printf '%s' "$out" | jq -e "$expr" >/dev/null 2>&1; then tap_ok "$desc"; else
+	    printf '%s' "$out" | jq -en "input | ($expr)" >/dev/null 2>&1; then tap_ok "$desc"; else
 		tap_fail "$desc"; tap_diag "jq: $expr" "$(printf '%s' "$out" | head -40)"; fi
 }

@@ -58,7 +58,7 @@ golden export.txt static exportpolicy file=-
 
 # Every JSON output is one document of the documented schema version.
 for f in "$T"/*.json; do
-	jq -e '.schema == 1' "$f" >/dev/null && tap_ok "$(basename "$f"): schema 1" ||
+	jq -en 'input | .schema == 1' "$f" >/dev/null && tap_ok "$(basename "$f"): schema 1" ||
 		tap_fail "$(basename "$f"): schema"
 done
 tap_done

@@ -84,7 +84,7 @@ tap_check "dynamic show mmsas: the Main Mode with the peer, negotiating" \
 	sh -c "grep -q '^Peer  *: 10.66.0.2$' $tmp/mm && grep -q 'negotiating, initiator' $tmp/mm"
 ipp --json dynamic show mmsas >"$tmp/mm.json" 2>&1
 tap_check "dynamic show mmsas --json" \
-	sh -c "jq -e '.mmsas[0].peer == \"10.66.0.2\" and .mmsas[0].role == \"initiator\"' $tmp/mm.json"
+	sh -c "jq -en 'input | .mmsas[0].peer == \"10.66.0.2\" and .mmsas[0].role == \"initiator\"' $tmp/mm.json"
 ipp dynamic show qmsas >"$tmp/qm" 2>&1
 tap_check "dynamic show qmsas: none (no peer answered)" grep -q "^  none$" "$tmp/qm"
 tap_check "no output shows the preshared key" \

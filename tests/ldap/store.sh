@@ -70,7 +70,7 @@ expect_rc 0 "-w DS:example.test takes the base from the domain" \
     ipp --ldap-uri "$SLAPD_URI" --bind-dn "$SLAPD_ROOTDN" --bind-password-file "$SLAPD_ROOTPW_FILE" \
     -w DS:example.test -p "Exe Policy" -r "Block ftp" -f "0+*:21:TCP" -n BLOCK
 jcheck() {
-	if out=$(ippd --json "$@" 2>&1) && printf '%s' "$out" | jq -e "$JQ" >/dev/null; then
+	if out=$(ippd --json "$@" 2>&1) && printf '%s' "$out" | jq -en "input | ($JQ)" >/dev/null; then
 		tap_ok "$DESC"; else tap_fail "$DESC"; tap_diag "$out"; fi
 }
 DESC="the directory holds both -w DS rules" JQ='[.policies[] | select(.name == "Exe Policy") | .rules[].name] == ["Block telnet", "Block ftp"]' \
