@@ -537,18 +537,21 @@ refs_slot(const struct refs_ctx *x, const char *dn)
 {
 	const struct refset *sets[2] = { x->lists, x->actions };
 	const enum lds_class cls[2] = { LDS_FILTERLIST, LDS_FILTERACTION };
-	char prefix[64];
 
 	for (size_t k = 0, base = 0; k < 2; base += sets[k]->n, k++) {
 		size_t cl = strlen(lds_class_names[cls[k]]);
+		const char *g = dn + 3 + cl;
 
 		if (strncasecmp(dn, "cn=", 3) != 0 || strncasecmp(dn + 3, lds_class_names[cls[k]],
 		    cl) != 0)
 			continue;
+		/* "cn=<class><GUID>," as by_guid matches it; a shorter DN differs before
+		 * its end. */
 		for (size_t i = 0; i < sets[k]->n; i++) {
-			snprintf(prefix, sizeof(prefix), "%s,", sets[k]->guids[i]);
+			size_t gl = strlen(sets[k]->guids[i]);
+
 			if (x->state[base + i] == SLOT_MISSING &&
-			    strncasecmp(dn + 3 + cl, prefix, strlen(prefix)) == 0)
+			    strncasecmp(g, sets[k]->guids[i], gl) == 0 && g[gl] == ',')
 				return base + i;
 		}
 	}
