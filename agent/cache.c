@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <openssl/evp.h>
 
@@ -40,6 +41,23 @@ sha256(const void *p, size_t len, uint8_t out[CACHE_DIGEST_LEN])
 	return EVP_Digest(p, len, out, &n, EVP_sha256(), NULL) == 1 ? 0 : -1;
 }
 
+/* The header lines, up to the tree's text of len bytes. */
+static void
+format_head(struct cache_buf *b, const struct cache_meta *m, size_t len)
+{
+	char hex[CACHE_DIGEST_HEX];
+
+	cache_buf_printf(b, "%s %d\nuri ", CACHE_MAGIC, CACHE_VERSION);
+	cache_buf_quote(b, m->uri);
+	cache_buf_printf(b, "\npolicy-dn ");
+	cache_buf_quote(b, m->policy_dn);
+	cache_buf_printf(b, "\nhost ");
+	cache_buf_quote(b, m->host);
+	cache_hex(m->digest, CACHE_DIGEST_LEN, hex);
+	cache_buf_printf(b, "\nfetched %" PRId64 "\ndigest %s\nlength %zu\n", m->fetched, hex,
+	    len);
+}
+
 void
 cache_format_text(struct cache_buf *b, const struct cache_meta *m, const struct cache_buf *tree)
 {
@@ -51,15 +69,7 @@ cache_format_text(struct cache_buf *b, const struct cache_meta *m, const struct 
 		b->oom = true;
 		return;
 	}
-	cache_buf_printf(b, "%s %d\nuri ", CACHE_MAGIC, CACHE_VERSION);
-	cache_buf_quote(b, m->uri);
-	cache_buf_printf(b, "\npolicy-dn ");
-	cache_buf_quote(b, m->policy_dn);
-	cache_buf_printf(b, "\nhost ");
-	cache_buf_quote(b, m->host);
-	cache_hex(m->digest, CACHE_DIGEST_LEN, hex);
-	cache_buf_printf(b, "\nfetched %" PRId64 "\ndigest %s\nlength %zu\n", m->fetched, hex,
-	    tree->len);
+	format_head(b, m, tree->len);
 	if (!cache_buf_room(b, tree->len + SUM_LINE_LEN))
 		return;
 	cache_buf_add(b, tree->p, tree->len);
@@ -69,6 +79,65 @@ cache_format_text(struct cache_buf *b, const struct cache_meta *m, const struct 
 	}
 	cache_hex(sum, CACHE_DIGEST_LEN, hex);
 	cache_buf_printf(b, SUM_PREFIX "%s\n", hex);
+}
+
+/* Writes every byte of the n buffers, resuming after EINTR and short writes. */
+static int
+writev_all(int fd, struct iovec *iov, int n)
+{
+	while (n > 0) {
+		ssize_t w = writev(fd, iov, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		for (; n > 0 && (size_t)w >= iov->iov_len; iov++, n--)
+			w -= (ssize_t)iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return 0;
+}
+
+int
+cache_write_text(int fd, const char *prefix, const struct cache_meta *m,
+    const struct cache_buf *tree)
+{
+	struct cache_buf head = { 0 };
+	uint8_t sum[CACHE_DIGEST_LEN];
+	char line[SUM_LINE_LEN + 1], hex[CACHE_DIGEST_HEX];
+	unsigned int n = CACHE_DIGEST_LEN;
+	EVP_MD_CTX *md;
+	size_t plen = strlen(prefix);
+	int rc = -1;
+
+	if (tree->oom)
+		return errno = ENOMEM, -1;
+	cache_buf_add(&head, prefix, plen);
+	format_head(&head, m, tree->len);
+	if (head.oom || (md = EVP_MD_CTX_new()) == NULL) {
+		cache_buf_free(&head);
+		return errno = ENOMEM, -1;
+	}
+	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(md, head.p + plen, head.len - plen) == 1 &&
+	    EVP_DigestUpdate(md, tree->p != NULL ? tree->p : "", tree->len) == 1 &&
+	    EVP_DigestFinal_ex(md, sum, &n) == 1) {
+		struct iovec iov[3] = {
+			{ head.p, head.len }, { tree->p, tree->len }, { line, SUM_LINE_LEN },
+		};
+
+		cache_hex(sum, CACHE_DIGEST_LEN, hex);
+		snprintf(line, sizeof(line), SUM_PREFIX "%s\n", hex);
+		rc = writev_all(fd, iov, 3);
+	} else
+		errno = ENOMEM;
+	EVP_MD_CTX_free(md);
+	cache_buf_free(&head);
+	return rc;
 }
 
 void
@@ -203,28 +272,34 @@ parse_header(char **pp, char *end, struct cache_meta *m, uint64_t *tlen, struct 
 	return hdr_num(pp, end, 7, "length", CACHE_FILE_MAX, tlen, e);
 }
 
-/* cache_tree_digest of a tree whose text should be about len bytes: one allocation. */
-static int
-tree_digest(const struct ipp_policy_tree *t, size_t len, uint8_t out[CACHE_DIGEST_LEN])
+int
+cache_parse(const char *buf, size_t len, struct cache_meta *m, struct ipp_policy_tree *t,
+    struct ipp_err *e)
 {
-	struct cache_buf b = { 0 };
+	char *copy;
 	int rc;
 
-	cache_buf_room(&b, len);
-	cache_tree_encode(&b, t);
-	rc = cache_text_digest(&b, out);
-	cache_buf_free(&b);
+	memset(m, 0, sizeof(*m));
+	memset(t, 0, sizeof(*t));
+	if (len > CACHE_FILE_MAX)
+		return ipp_errf(e, IPP_E_INVAL, "larger than %u bytes", CACHE_FILE_MAX);
+	if ((copy = malloc(len + 1)) == NULL)
+		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	memcpy(copy, buf, len);
+	rc = cache_parse_buf(copy, len, m, t, e);
+	explicit_bzero(copy, len + 1);
+	free(copy);
 	return rc;
 }
 
 int
-cache_parse(const char *buf, size_t len, struct cache_meta *m, struct ipp_policy_tree *t,
+cache_parse_buf(char *buf, size_t len, struct cache_meta *m, struct ipp_policy_tree *t,
     struct ipp_err *e)
 {
 	uint8_t digest[CACHE_DIGEST_LEN];
 	uint64_t tlen = 0;
 	size_t body = 0;
-	char *copy = NULL, *p, *end;
+	char *p, *end;
 	int rc = -1;
 
 	memset(m, 0, sizeof(*m));
@@ -233,29 +308,26 @@ cache_parse(const char *buf, size_t len, struct cache_meta *m, struct ipp_policy
 		return ipp_errf(e, IPP_E_INVAL, "larger than %u bytes", CACHE_FILE_MAX);
 	if (parse_sum(buf, len, &body, e) < 0)
 		return -1;
-	if ((copy = malloc(body + 1)) == NULL)
-		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
-	memcpy(copy, buf, body);
-	copy[body] = '\0';
-	p = copy;
-	end = copy + body;
-	if (memchr(copy, '\0', body) != NULL)
+	/* The checksum line is checked: its first byte ends the body. */
+	buf[body] = '\0';
+	p = buf;
+	end = buf + body;
+	if (memchr(buf, '\0', body) != NULL)
 		ipp_errf(e, IPP_E_INVAL, "holds a NUL byte");
 	else if (parse_header(&p, end, m, &tlen, e) < 0)
 		;
 	else if ((uint64_t)(end - p) != tlen)
 		ipp_errf(e, IPP_E_INVAL, "the policy text has %zu bytes, the header says %" PRIu64,
 		    (size_t)(end - p), tlen);
-	else if (cache_tree_decode(p, (size_t)tlen, t, e) < 0)
+	else if (cache_tree_decode_buf(p, (size_t)tlen, t, e) < 0)
 		ipp_err_prefix(e, "policy text");
-	else if (tree_digest(t, (size_t)tlen, digest) < 0)
+	else if (cache_tree_digest(t, digest) < 0)
 		ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	else if (memcmp(digest, m->digest, sizeof(digest)) != 0)
 		ipp_errf(e, IPP_E_INVAL, "the policy's digest does not match its text");
 	else
 		rc = 0;
-	explicit_bzero(copy, body + 1);
-	free(copy);
+	explicit_bzero(buf, len);
 	if (rc < 0) {
 		cache_meta_clear(m);
 		ipp_policy_tree_clear(t);

@@ -20,11 +20,14 @@
 #define CACHE_DIGEST_LEN	32		/* SHA-256 */
 #define CACHE_DIGEST_HEX	(2 * CACHE_DIGEST_LEN + 1)
 
-/* A growable buffer; it may hold preshared keys, so it is wiped when freed. */
+/* A growable buffer; it may hold preshared keys, so it is wiped when freed.  With md set
+ * (cache_tree_digest), it is a window: what fills it goes into the digest and the room is
+ * reused, so a text is hashed without being kept whole. */
 struct cache_buf {
 	char	*p;
 	size_t	len, cap;
 	bool	oom;
+	void	*md;	/* EVP_MD_CTX *, or NULL */
 };
 
 void	cache_buf_free(struct cache_buf *b);
@@ -63,7 +66,12 @@ void	cache_tree_encode(struct cache_buf *b, const struct ipp_policy_tree *t);
  * 0, or -1 with e naming the line and what was expected. */
 int	cache_tree_decode(const char *text, size_t len, struct ipp_policy_tree *t,
 	    struct ipp_err *e);
-/* SHA-256 of the canonical text. 0, or -1 (out of memory). */
+/* The same in place, without a copy: text[0, len] is overwritten (lines split, strings
+ * unescaped; text[len] must be writable) and wiped. */
+int	cache_tree_decode_buf(char *text, size_t len, struct ipp_policy_tree *t,
+	    struct ipp_err *e);
+/* SHA-256 of the canonical text, hashed as it is written (no copy of the whole text).
+ * 0, or -1 (out of memory). */
 int	cache_tree_digest(const struct ipp_policy_tree *t, uint8_t out[CACHE_DIGEST_LEN]);
 /* The same of a text cache_tree_encode wrote (a fetch encodes its tree once). */
 int	cache_text_digest(const struct cache_buf *text, uint8_t out[CACHE_DIGEST_LEN]);
@@ -92,6 +100,14 @@ void	cache_format_text(struct cache_buf *b, const struct cache_meta *m,
  * m and t are zeroed here; on failure both are cleared.  0, or -1 with e. */
 int	cache_parse(const char *buf, size_t len, struct cache_meta *m,
 	    struct ipp_policy_tree *t, struct ipp_err *e);
+/* The same in place, without a copy: buf's bytes are overwritten and wiped. */
+int	cache_parse_buf(char *buf, size_t len, struct cache_meta *m,
+	    struct ipp_policy_tree *t, struct ipp_err *e);
+/* Writes to fd prefix and then what cache_format_text makes, without copying the tree's
+ * text (writev); the whole-file checksum is computed as it goes.  0, or -1 (errno, or
+ * out of memory). */
+int	cache_write_text(int fd, const char *prefix, const struct cache_meta *m,
+	    const struct cache_buf *tree);
 
 /*
  * Writes the cache atomically: a temporary file in the same directory (mode 0600),

@@ -20,11 +20,21 @@ void
 cache_buf_free(struct cache_buf *b)
 {
 	/* Bytes are only ever appended: [0, len] is all that was written.  Wiping the unused
-	 * rest would only fault in pages that were never touched. */
+	 * rest would only fault in pages that were never touched; a digest window was all
+	 * written. */
 	if (b->p != NULL)
-		explicit_bzero(b->p, b->len + 1);
+		explicit_bzero(b->p, b->md != NULL ? b->cap : b->len + 1);
 	free(b->p);
 	memset(b, 0, sizeof(*b));
+}
+
+/* A digest window that is full goes into the digest and starts again. */
+static void
+buf_drain(struct cache_buf *b)
+{
+	if (b->len > 0 && EVP_DigestUpdate(b->md, b->p, b->len) != 1)
+		b->oom = true;
+	b->len = 0;
 }
 
 bool
@@ -37,6 +47,13 @@ cache_buf_room(struct cache_buf *b, size_t more)
 		return false;
 	if (b->len + more + 1 <= b->cap)
 		return true;
+	if (b->md != NULL && b->p != NULL) {
+		buf_drain(b);
+		if (b->oom)
+			return false;
+		if (more + 1 <= b->cap)
+			return true;
+	}
 	for (cap = b->cap ? b->cap : 4096; cap < b->len + more + 1; cap *= 2)
 		if (cap > CACHE_FILE_MAX)
 			return b->oom = true, false;
@@ -299,10 +316,20 @@ int
 cache_tree_digest(const struct ipp_policy_tree *t, uint8_t out[CACHE_DIGEST_LEN])
 {
 	struct cache_buf b = { 0 };
-	int rc;
+	unsigned int n = CACHE_DIGEST_LEN;
+	int rc = -1;
 
-	cache_tree_encode(&b, t);
-	rc = cache_text_digest(&b, out);
+	/* 16 KiB at a time: a 10,000-filter text is half a megabyte the hash need not keep. */
+	if ((b.md = EVP_MD_CTX_new()) == NULL)
+		return -1;
+	if (EVP_DigestInit_ex(b.md, EVP_sha256(), NULL) == 1 && cache_buf_room(&b, 16383)) {
+		cache_tree_encode(&b, t);
+		if (!b.oom)
+			buf_drain(&b);
+		if (!b.oom && EVP_DigestFinal_ex(b.md, out, &n) == 1)
+			rc = 0;
+	}
+	EVP_MD_CTX_free(b.md);
 	cache_buf_free(&b);
 	return rc;
 }
@@ -509,7 +536,32 @@ enum dec_state { S_START, S_POLICY, S_MM, S_DEF, S_RULE, S_LIST, S_ACTION, S_END
 struct dec {
 	struct ipp_policy_tree *t;
 	enum dec_state st;
+	const char *next;	/* the line after the one being decoded */
+	size_t room;		/* filters the last list's array was made for */
 };
+
+/*
+ * Room for want elements in a new array that ipp_array_push grows: as many as it would
+ * have made room for after want pushes (a power of two, 4 at least), so that it goes on
+ * growing it right.  Made at once, the array is not copied at every doubling, which for
+ * 10,000 filters touches twice the pages the filters fill.  The first *room elements are
+ * then taken without ipp_array_push.
+ */
+static int
+reserve(void *arrayp, size_t want, size_t size, size_t *room, struct ipp_err *e)
+{
+	void **array = arrayp;
+	size_t cap = 4;
+
+	while (cap < want)
+		cap *= 2;
+	if (*array != NULL)
+		return 0;
+	if ((*array = reallocarray(NULL, cap, size)) == NULL)
+		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	*room = want;
+	return 0;
+}
 
 /* Appends a zeroed element; NULL when out of memory. */
 static void *
@@ -567,7 +619,9 @@ dec_filter(struct dec *d, const struct line *l, struct ipp_err *e)
 	uint32_t sp, dp;
 	int proto;
 
-	if ((f = push(&fl->filters, &fl->nfilters, sizeof(*f), e)) == NULL)
+	if (fl->nfilters < d->room)
+		f = memset(&fl->filters[fl->nfilters++], 0, sizeof(*f));
+	else if ((f = push(&fl->filters, &fl->nfilters, sizeof(*f), e)) == NULL)
 		return -1;
 	ipp_filter_init(f);
 	if (want(l, 8, "description src dst proto sport dport mirrored", e) < 0 ||
@@ -589,10 +643,18 @@ dec_list(struct dec *d, const struct line *l, struct ipp_err *e)
 {
 	struct ipp_filterlist *fl;
 
+	size_t nf = 0;
+
+	d->room = 0;
 	if ((fl = push(&d->t->lists, &d->t->nlists, sizeof(*fl), e)) == NULL)
 		return -1;
+	/* Its filters are the lines that follow: their array is made at once. */
+	for (const char *q = d->next; strncmp(q, "filter ", 7) == 0; q = strchr(q, '\n') + 1)
+		nf++;
 	return want(l, 4, "guid name description", e) < 0 || get_guid(l, 1, fl->guid, e) < 0 ||
-	    get_str(l, 2, &fl->name, e) < 0 || get_str(l, 3, &fl->description, e) < 0 ? -1 : 0;
+	    get_str(l, 2, &fl->name, e) < 0 || get_str(l, 3, &fl->description, e) < 0 ||
+	    (nf > 0 && reserve(&fl->filters, nf, sizeof(*fl->filters), &d->room, e) < 0) ?
+	    -1 : 0;
 }
 
 static int
@@ -748,23 +810,36 @@ dec_line(struct dec *d, char *s, unsigned no, struct ipp_err *e)
 int
 cache_tree_decode(const char *text, size_t len, struct ipp_policy_tree *t, struct ipp_err *e)
 {
-	struct dec d = { .t = t, .st = S_START };
-	unsigned no = 0;
-	char *copy, *s, *nl;
-	int rc = 0;
+	char *copy;
+	int rc;
 
 	memset(t, 0, sizeof(*t));
-	if (memchr(text, '\0', len) != NULL)
-		return ipp_errf(e, IPP_E_INVAL, "policy text holds a NUL byte");
-	if (len == 0 || text[len - 1] != '\n')
-		return ipp_errf(e, IPP_E_INVAL, "policy text does not end with a newline");
 	if ((copy = malloc(len + 1)) == NULL)
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	memcpy(copy, text, len);
+	rc = cache_tree_decode_buf(copy, len, t, e);
+	free(copy);
+	return rc;
+}
+
+int
+cache_tree_decode_buf(char *copy, size_t len, struct ipp_policy_tree *t, struct ipp_err *e)
+{
+	struct dec d = { .t = t, .st = S_START };
+	unsigned no = 0;
+	char *s, *nl;
+	int rc = 0;
+
+	memset(t, 0, sizeof(*t));
+	if (memchr(copy, '\0', len) != NULL)
+		rc = ipp_errf(e, IPP_E_INVAL, "policy text holds a NUL byte");
+	else if (len == 0 || copy[len - 1] != '\n')
+		rc = ipp_errf(e, IPP_E_INVAL, "policy text does not end with a newline");
 	copy[len] = '\0';
 	for (s = copy; rc == 0 && *s != '\0'; s = nl + 1) {
 		nl = strchr(s, '\n');
 		*nl = '\0';
+		d.next = nl + 1;
 		if (d.st == S_END)
 			rc = ipp_errf(e, IPP_E_INVAL, "line %u: text after 'end'", no + 1);
 		else
@@ -775,7 +850,6 @@ cache_tree_decode(const char *text, size_t len, struct ipp_policy_tree *t, struc
 	if (rc == 0)
 		rc = ipp_policy_tree_validate(t, e);
 	explicit_bzero(copy, len + 1);
-	free(copy);
 	if (rc < 0)
 		ipp_policy_tree_clear(t);
 	return rc;

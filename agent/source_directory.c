@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include <ldap.h>
@@ -158,15 +159,8 @@ child_reply(int fd, const char *what, const char *msg)
 static void
 child_found(int fd, const struct cache_meta *m, const struct cache_buf *text)
 {
-	struct cache_buf b = { 0 };
-
-	cache_buf_add(&b, REPLY_FOUND, strlen(REPLY_FOUND));
-	cache_format_text(&b, m, text);
-	if (b.oom)
+	if (cache_write_text(fd, REPLY_FOUND, m, text) < 0 && errno == ENOMEM)
 		child_reply(fd, "error", "out of memory formatting the fetched policy");
-	else
-		cache_buf_write(fd, &b);
-	cache_buf_free(&b);
 }
 
 static void
@@ -208,11 +202,43 @@ child_fetch(const struct agent_conf *c, int fd)
 
 /* ------------------------------------------------------------------ parent */
 
+/*
+ * The child's reply is read straight into one reserved mapping of the largest size it
+ * may have: no growing, no copy, and only the pages the reply fills are touched.  The
+ * parser then works on it in place.
+ */
+struct reply {
+	char	*p;
+	size_t	len, cap;
+	bool	big;	/* larger than CACHE_FILE_MAX */
+};
+
+#define REPLY_MAX	(CACHE_FILE_MAX + 4096)
+
+static int
+reply_map(struct reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->cap = REPLY_MAX + 1;	/* and a NUL */
+	r->p = mmap(NULL, r->cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+	    MAP_NORESERVE, -1, 0);
+	return r->p == MAP_FAILED ? (r->p = NULL, -1) : 0;
+}
+
+static void
+reply_unmap(struct reply *r)
+{
+	if (r->p == NULL)
+		return;
+	explicit_bzero(r->p, r->len);
+	munmap(r->p, r->cap);
+	r->p = NULL;
+}
+
 /* Reads the child's whole reply until EOF or the deadline.  0, or -1 on timeout. */
 static int
-read_reply(int fd, uint64_t deadline, struct cache_buf *b)
+read_reply(int fd, uint64_t deadline, struct reply *r)
 {
-	char chunk[65536];
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	uint64_t now;
 	ssize_t n;
@@ -227,71 +253,72 @@ read_reply(int fd, uint64_t deadline, struct cache_buf *b)
 		}
 		if (p.revents == 0)
 			continue;
-		n = read(fd, chunk, sizeof(chunk));
+		/* One byte more than allowed tells a reply that is too large. */
+		n = read(fd, r->p + r->len, REPLY_MAX + 1 - r->len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		if (b->len + (size_t)n > CACHE_FILE_MAX + 4096) {
-			b->oom = true;
+		r->len += (size_t)n;
+		if (r->len > REPLY_MAX) {
+			r->big = true;
 			break;
 		}
-		cache_buf_add(b, chunk, (size_t)n);
 	}
-	explicit_bzero(chunk, sizeof(chunk));
+	r->p[r->len] = '\0';
 	return 0;
 }
 
 static int
-parse_reply(const struct agent_conf *c, const struct cache_buf *b, struct ipp_policy_tree *t,
+parse_reply(const struct agent_conf *c, struct reply *r, struct ipp_policy_tree *t,
     struct cache_meta *m, char *why, size_t len)
 {
 	size_t flen = strlen(REPLY_FOUND);
 	struct cache_line l;
 	struct ipp_err e;
-	char *line, *nl;
-	int rc;
+	char *nl;
 
-	if (b->len >= flen && memcmp(b->p, REPLY_FOUND, flen) == 0) {
-		if (cache_parse(b->p + flen, b->len - flen, m, t, &e) < 0)
+	if (r->len >= flen && memcmp(r->p, REPLY_FOUND, flen) == 0) {
+		if (cache_parse_buf(r->p + flen, r->len - flen, m, t, &e) < 0)
 			return snprintf(why, len, "the policy fetched from %.200s is refused: %s",
 			    c->ldap_uri, e.msg), -1;
 		return 1;
 	}
-	if (b->len == 0 || (nl = memchr(b->p, '\n', b->len)) == NULL)
+	if (r->len == 0 || (nl = memchr(r->p, '\n', r->len)) == NULL)
 		return snprintf(why, len, "the fetch from %.200s ended without an answer",
 		    c->ldap_uri), -1;
-	if ((line = strndup(b->p, (size_t)(nl - b->p))) == NULL)
-		return snprintf(why, len, "out of memory"), -1;
-	if (cache_line_split(line, 1, &l, &e) < 0 || l.n != 2 || !l.quoted[1] ||
-	    (strcmp(l.f[0], "none") != 0 && strcmp(l.f[0], "error") != 0)) {
-		free(line);
+	*nl = '\0';
+	if (cache_line_split(r->p, 1, &l, &e) < 0 || l.n != 2 || !l.quoted[1] ||
+	    (strcmp(l.f[0], "none") != 0 && strcmp(l.f[0], "error") != 0))
 		return snprintf(why, len, "the fetch from %.200s gave a malformed answer",
 		    c->ldap_uri), -1;
-	}
 	snprintf(why, len, "%s", l.f[1]);
-	rc = strcmp(l.f[0], "none") == 0 ? 0 : -1;
-	free(line);
-	return rc;
+	return strcmp(l.f[0], "none") == 0 ? 0 : -1;
 }
 
 int
 agent_source_fetch(const struct agent_conf *c, struct ipp_policy_tree *t,
     struct cache_meta *m, char *why, size_t len)
 {
-	struct cache_buf b = { 0 };
+	struct reply b;
 	uint64_t deadline;
 	int fds[2], status, rc;
 	pid_t pid;
 
 	memset(t, 0, sizeof(*t));
 	memset(m, 0, sizeof(*m));
-	if (pipe2(fds, O_CLOEXEC) < 0)
+	if (reply_map(&b) < 0)
+		return snprintf(why, len, "cannot map room for the fetch's answer: %s",
+		    strerror(errno)), -1;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		reply_unmap(&b);
 		return snprintf(why, len, "cannot make a pipe: %s", strerror(errno)), -1;
+	}
 	deadline = now_ms() + (uint64_t)c->ldap_timeout * 1000;
 	if ((pid = fork()) < 0) {
 		close(fds[0]);
 		close(fds[1]);
+		reply_unmap(&b);
 		return snprintf(why, len, "cannot fork the fetch: %s", strerror(errno)), -1;
 	}
 	if (pid == 0) {
@@ -316,7 +343,7 @@ agent_source_fetch(const struct agent_conf *c, struct ipp_policy_tree *t,
 	if (rc < 0) {
 		snprintf(why, len, "directory %.200s did not answer within %u s (ldap_timeout): "
 		    "the fetch was stopped", c->ldap_uri, c->ldap_timeout);
-	} else if (b.oom) {
+	} else if (b.big) {
 		snprintf(why, len, "the answer of directory %.200s is larger than %u bytes",
 		    c->ldap_uri, CACHE_FILE_MAX);
 		rc = -1;
@@ -326,6 +353,6 @@ agent_source_fetch(const struct agent_conf *c, struct ipp_policy_tree *t,
 		rc = -1;
 	} else
 		rc = parse_reply(c, &b, t, m, why, len);
-	cache_buf_free(&b);
+	reply_unmap(&b);
 	return rc;
 }

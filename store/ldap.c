@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -220,47 +221,114 @@ entry_read(struct ldstore *s, LDAPMessage *msg, struct lds_entry *en, struct ipp
 	return rc;
 }
 
+/* The time left until deadline (CLOCK_MONOTONIC), at least 1 us: a zero wait polls. */
+static struct timeval
+time_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	struct timeval tv = { 0, 1 };
+	long long us;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (long long)(deadline->tv_sec - now.tv_sec) * 1000000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000;
+	if (us > 1) {
+		tv.tv_sec = (time_t)(us / 1000000);
+		tv.tv_usec = (suseconds_t)(us % 1000000);
+	}
+	return tv;
+}
+
+/*
+ * Each entry is handed to fn as it arrives and freed after it, with its message: a
+ * search's whole answer (10,000 filter values are about a megabyte, twice over once
+ * copied out) is never held at once, and the memory of one entry is reused by the next.
+ * The whole search is bounded by the operation timeout, as ldap_search_ext_s bounds it.
+ */
+int
+lds_search_each(struct ldstore *s, const char *base, int scope, const char *filter,
+    const char *const *attrs, lds_entry_fn fn, void *arg, struct ipp_err *e)
+{
+	static const char *const deflt[] = { "*", "modifyTimestamp", NULL };
+	struct timeval tv = s->op_timeout;
+	struct timespec deadline;
+	LDAPMessage *res;
+	char what[128];
+	int msgid, rc, type;
+
+	snprintf(what, sizeof(what), "searching %.100s", base);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += s->op_timeout.tv_sec;
+	rc = ldap_search_ext(s->ld, base, scope, filter,
+	    (char **)(attrs != NULL ? attrs : deflt), 0, NULL, NULL, &tv, LDAP_NO_LIMIT, &msgid);
+	if (rc != LDAP_SUCCESS)
+		return lds_err(s, rc, what, e);
+	for (;;) {
+		struct lds_entry en;
+
+		tv = time_left(&deadline);
+		res = NULL;
+		type = ldap_result(s->ld, msgid, LDAP_MSG_ONE, &tv, &res);
+		if (type == 0) {
+			/* As ldap_search_ext_s does: the server is told to stop. */
+			ldap_abandon_ext(s->ld, msgid, NULL, NULL);
+			return lds_err(s, LDAP_TIMEOUT, what, e);
+		}
+		if (type == -1) {
+			/* The connection failed: no abandon (a write to a closed socket). */
+			if (ldap_get_option(s->ld, LDAP_OPT_RESULT_CODE, &rc) != LDAP_OPT_SUCCESS ||
+			    rc == LDAP_SUCCESS)
+				rc = LDAP_OTHER;
+			ldap_msgfree(res);
+			return lds_err(s, rc, what, e);
+		}
+		if (type == LDAP_RES_SEARCH_RESULT)
+			break;
+		if (type != LDAP_RES_SEARCH_ENTRY) {
+			ldap_msgfree(res);	/* references: not followed */
+			continue;
+		}
+		rc = entry_read(s, res, &en, e);
+		ldap_msgfree(res);
+		if (rc == 0) {
+			rc = fn(s, &en, arg, e);
+			lds_entry_free(&en);
+		}
+		if (rc == -1) {
+			ldap_abandon_ext(s->ld, msgid, NULL, NULL);
+			return -1;
+		}
+	}
+	/* This also leaves the server's diagnostic message where lds_err finds it. */
+	if (ldap_parse_result(s->ld, res, &rc, NULL, NULL, NULL, NULL, 1) != LDAP_SUCCESS &&
+	    ldap_get_option(s->ld, LDAP_OPT_RESULT_CODE, &rc) != LDAP_OPT_SUCCESS)
+		rc = LDAP_OTHER;
+	if (rc == LDAP_SUCCESS || rc == LDAP_NO_SUCH_OBJECT)
+		return 0;
+	return lds_err(s, rc, what, e);
+}
+
+static int
+collect(struct ldstore *s, struct lds_entry *en, void *arg, struct ipp_err *e)
+{
+	struct lds_entries *out = arg;
+
+	if (ipp_array_push(&out->v, &out->n, sizeof(*en), en) == NULL)
+		return ipp_errf(e, IPP_E_NOMEM, "%s: out of memory", s->base.where);
+	memset(en, 0, sizeof(*en));	/* now out's */
+	return 0;
+}
+
 int
 lds_search(struct ldstore *s, const char *base, int scope, const char *filter,
     const char *const *attrs, struct lds_entries *out, struct ipp_err *e)
 {
-	static const char *const deflt[] = { "*", "modifyTimestamp", NULL };
-	LDAPMessage *res = NULL;
-	struct timeval tv = s->op_timeout;
-	int rc;
-
 	memset(out, 0, sizeof(*out));
-	rc = ldap_search_ext_s(s->ld, base, scope, filter,
-	    (char **)(attrs != NULL ? attrs : deflt), 0, NULL, NULL, &tv, LDAP_NO_LIMIT, &res);
-	if (rc == LDAP_NO_SUCH_OBJECT) {
-		ldap_msgfree(res);
-		return 0;
+	if (lds_search_each(s, base, scope, filter, attrs, collect, out, e) == -1) {
+		lds_entries_free(out);
+		return -1;
 	}
-	if (rc != LDAP_SUCCESS) {
-		ldap_msgfree(res);
-		char what[128];
-
-		snprintf(what, sizeof(what), "searching %.100s", base);
-		return lds_err(s, rc, what, e);
-	}
-	for (LDAPMessage *m = ldap_first_entry(s->ld, res); m != NULL;
-	    m = ldap_next_entry(s->ld, m)) {
-		struct lds_entry en;
-
-		if (entry_read(s, m, &en, e) == -1)
-			goto fail;
-		if (ipp_array_push(&out->v, &out->n, sizeof(en), &en) == NULL) {
-			lds_entry_free(&en);
-			ipp_errf(e, IPP_E_NOMEM, "%s: out of memory", s->base.where);
-			goto fail;
-		}
-	}
-	ldap_msgfree(res);
 	return 0;
-fail:
-	ldap_msgfree(res);
-	lds_entries_free(out);
-	return -1;
 }
 
 char *

@@ -85,9 +85,16 @@ extern const char *const lds_class_names[LDS_NCLASS];
 extern const char *const lds_class_what[LDS_NCLASS];
 /* An LDAP result code as an ipp_err naming the server and what was being done. */
 int lds_err(struct ldstore *s, int rc, const char *what, struct ipp_err *e);
-/* Searches; attrs NULL-terminated (NULL: all user attributes). */
+/* Searches; attrs NULL-terminated (NULL: all user attributes).  No such base: no
+ * entries. */
 int lds_search(struct ldstore *s, const char *base, int scope, const char *filter,
     const char *const *attrs, struct lds_entries *out, struct ipp_err *e);
+/* The same, each entry handed to fn as it arrives and freed when fn returns (fn may
+ * take it over, leaving *en zeroed).  fn returns 0, or -1 with e to stop the search. */
+typedef int (*lds_entry_fn)(struct ldstore *s, struct lds_entry *en, void *arg,
+    struct ipp_err *e);
+int lds_search_each(struct ldstore *s, const char *base, int scope, const char *filter,
+    const char *const *attrs, lds_entry_fn fn, void *arg, struct ipp_err *e);
 void lds_entries_free(struct lds_entries *es);
 void lds_entry_free(struct lds_entry *en);
 /* Adds (mods: LDAP_MOD_ADD|LDAP_MOD_BVALUES), deletes, modifies; each records its undo.

@@ -296,32 +296,6 @@ refset_add(struct refset *r, const char *guid)
 	return ipp_array_push(&r->guids, &r->n, IPP_GUID_SIZE, guid) == NULL ? -1 : 0;
 }
 
-static int
-refs_fetch(struct ldstore *s, const struct refset *r, struct lds_entries *out,
-    struct ipp_err *e)
-{
-	char *filter, *p;
-	int rc;
-
-	if (r->n == 0) {
-		memset(out, 0, sizeof(*out));
-		return 0;
-	}
-	if (r->n > LDS_REF_BATCH)
-		return lds_search(s, s->container, LDAP_SCOPE_ONELEVEL,
-		    "(|(objectClass=ipsecpolFilterList)(objectClass=ipsecpolFilterAction))", NULL,
-		    out, e);
-	if ((filter = malloc(r->n * (IPP_GUID_SIZE + 16) + 8)) == NULL)
-		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
-	p = filter + sprintf(filter, "(|");
-	for (size_t i = 0; i < r->n; i++)
-		p += sprintf(p, "(ipsecpolID=%s)", r->guids[i]);
-	strcpy(p, ")");
-	rc = lds_search(s, s->container, LDAP_SCOPE_ONELEVEL, filter, NULL, out, e);
-	free(filter);
-	return rc;
-}
-
 static const struct lds_entry *
 by_guid(const struct lds_entries *es, const char *guid, enum lds_class c)
 {
@@ -540,58 +514,164 @@ dangling(struct ldstore *s, const struct ipp_policy_tree *t, enum lds_class c,
 	    s->base.where, lds_class_what[c], guid);
 }
 
+/*
+ * The lists and actions the rules reference, decoded as their entries arrive (each entry
+ * is freed before the next is read).  Slot i of the lists, then of the actions, in the
+ * rules' order: what the tree gets, and the order failures are told in, as if decoded
+ * one after the other: the first slot that is missing or does not decode is the error.
+ */
+enum { SLOT_MISSING, SLOT_OK, SLOT_BAD };
+
+struct refs_ctx {
+	const struct refset	*lists, *actions;
+	struct ipp_filterlist	*fl;
+	struct ipp_filteraction	*fa;
+	unsigned char		*state;		/* lists->n + actions->n */
+	size_t			bad;		/* the lowest SLOT_BAD slot, or SIZE_MAX */
+	struct ipp_err		err;		/* its error */
+};
+
+/* The slot of the entry with this DN, the first of its GUID to arrive; SIZE_MAX: none. */
+static size_t
+refs_slot(const struct refs_ctx *x, const char *dn)
+{
+	const struct refset *sets[2] = { x->lists, x->actions };
+	const enum lds_class cls[2] = { LDS_FILTERLIST, LDS_FILTERACTION };
+
+	for (size_t k = 0, base = 0; k < 2; base += sets[k]->n, k++) {
+		size_t cl = strlen(lds_class_names[cls[k]]);
+		const char *g = dn + 3 + cl;
+
+		if (strncasecmp(dn, "cn=", 3) != 0 || strncasecmp(dn + 3, lds_class_names[cls[k]],
+		    cl) != 0)
+			continue;
+		/* "cn=<class><GUID>," as by_guid matches it; a shorter DN differs before
+		 * its end. */
+		for (size_t i = 0; i < sets[k]->n; i++) {
+			size_t gl = strlen(sets[k]->guids[i]);
+
+			if (x->state[base + i] == SLOT_MISSING &&
+			    strncasecmp(g, sets[k]->guids[i], gl) == 0 && g[gl] == ',')
+				return base + i;
+		}
+	}
+	return SIZE_MAX;
+}
+
+static int
+refs_entry(struct ldstore *s, struct lds_entry *en, void *arg, struct ipp_err *e)
+{
+	struct refs_ctx *x = arg;
+	struct ipp_err why = { 0 };
+	size_t i = refs_slot(x, en->dn), nl = x->lists->n;
+	int rc;
+
+	if (i == SIZE_MAX)
+		return 0;
+	if (i < nl)
+		rc = lds_dec_filterlist(en, &x->fl[i], &why);
+	else
+		rc = lds_dec_filteraction(en, &x->fa[i - nl], &why);
+	if (rc == 0) {
+		x->state[i] = SLOT_OK;
+		return 0;
+	}
+	if (why.code == IPP_E_NOMEM) {
+		*e = why;
+		return -1;
+	}
+	x->state[i] = SLOT_BAD;
+	if (i < x->bad) {
+		x->bad = i;
+		dec_fail(s, &why);
+		x->err = why;
+	}
+	return 0;
+}
+
+static void
+refs_clear(struct refs_ctx *x)
+{
+	for (size_t i = 0; i < x->lists->n; i++)
+		if (x->state[i] == SLOT_OK)
+			ipp_filterlist_clear(&x->fl[i]);
+	for (size_t i = 0; i < x->actions->n; i++)
+		if (x->state[x->lists->n + i] == SLOT_OK)
+			ipp_filteraction_clear(&x->fa[i]);
+	free(x->fl);
+	free(x->fa);
+	free(x->state);
+}
+
+static int
+refs_fetch(struct ldstore *s, struct refs_ctx *x, struct ipp_err *e)
+{
+	size_t n = x->lists->n + x->actions->n;
+	char *filter, *p;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if (n > LDS_REF_BATCH)
+		return lds_search_each(s, s->container, LDAP_SCOPE_ONELEVEL,
+		    "(|(objectClass=ipsecpolFilterList)(objectClass=ipsecpolFilterAction))", NULL,
+		    refs_entry, x, e);
+	if ((filter = malloc(n * (IPP_GUID_SIZE + 16) + 8)) == NULL)
+		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	p = filter + sprintf(filter, "(|");
+	for (size_t i = 0; i < x->lists->n; i++)
+		p += sprintf(p, "(ipsecpolID=%s)", x->lists->guids[i]);
+	for (size_t i = 0; i < x->actions->n; i++)
+		p += sprintf(p, "(ipsecpolID=%s)", x->actions->guids[i]);
+	strcpy(p, ")");
+	rc = lds_search_each(s, s->container, LDAP_SCOPE_ONELEVEL, filter, NULL, refs_entry, x,
+	    e);
+	free(filter);
+	return rc;
+}
+
 static int
 tree_refs(struct ldstore *s, struct ipp_policy_tree *t, const struct refset *lists,
     const struct refset *actions, struct ipp_err *e)
 {
-	struct refset all = { 0 };
-	struct lds_entries es;
+	struct refs_ctx x = { .lists = lists, .actions = actions, .bad = SIZE_MAX };
+	size_t nl = lists->n;
 	int rc = -1;
 
-	for (size_t i = 0; i < lists->n; i++)
-		if (ipp_array_push(&all.guids, &all.n, IPP_GUID_SIZE, lists->guids[i]) == NULL)
-			goto oom;
-	for (size_t i = 0; i < actions->n; i++)
-		if (ipp_array_push(&all.guids, &all.n, IPP_GUID_SIZE, actions->guids[i]) == NULL)
-			goto oom;
-	if (refs_fetch(s, &all, &es, e) == -1) {
-		free(all.guids);
-		return -1;
+	x.fl = calloc(nl + 1, sizeof(*x.fl));
+	x.fa = calloc(actions->n + 1, sizeof(*x.fa));
+	x.state = calloc(nl + actions->n + 1, 1);
+	t->lists = calloc(nl + 1, sizeof(*t->lists));
+	t->actions = calloc(actions->n + 1, sizeof(*t->actions));
+	if (x.fl == NULL || x.fa == NULL || x.state == NULL || t->lists == NULL ||
+	    t->actions == NULL) {
+		refs_clear(&x);
+		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	}
-	free(all.guids);
-	for (size_t i = 0; i < lists->n; i++) {
-		const struct lds_entry *en = by_guid(&es, lists->guids[i], LDS_FILTERLIST);
-		struct ipp_filterlist fl;
-
-		if (en == NULL) {
-			dangling(s, t, LDS_FILTERLIST, lists->guids[i], e);
+	if (refs_fetch(s, &x, e) == -1)
+		goto out;
+	/* The first slot that failed, in order, is the error (a dangling reference or an
+	 * entry that does not decode); the tree takes the slots as they are. */
+	for (size_t i = 0; i < nl + actions->n; i++) {
+		if (x.state[i] == SLOT_MISSING) {
+			if (i < nl)
+				dangling(s, t, LDS_FILTERLIST, lists->guids[i], e);
+			else
+				dangling(s, t, LDS_FILTERACTION, actions->guids[i - nl], e);
 			goto out;
 		}
-		if (lds_dec_filterlist(en, &fl, e) == -1) {
-			dec_fail(s, e);
+		if (x.state[i] == SLOT_BAD) {
+			*e = x.err;
 			goto out;
-		}
-		if (ipp_array_push(&t->lists, &t->nlists, sizeof(fl), &fl) == NULL) {
-			ipp_filterlist_clear(&fl);
-			goto oom_es;
 		}
 	}
-	for (size_t i = 0; i < actions->n; i++) {
-		const struct lds_entry *en = by_guid(&es, actions->guids[i], LDS_FILTERACTION);
-		struct ipp_filteraction fa;
-
-		if (en == NULL) {
-			dangling(s, t, LDS_FILTERACTION, actions->guids[i], e);
-			goto out;
-		}
-		if (lds_dec_filteraction(en, &fa, e) == -1) {
-			dec_fail(s, e);
-			goto out;
-		}
-		if (ipp_array_push(&t->actions, &t->nactions, sizeof(fa), &fa) == NULL) {
-			ipp_filteraction_clear(&fa);
-			goto oom_es;
-		}
+	for (size_t i = 0; i < nl; i++, t->nlists++) {
+		t->lists[i] = x.fl[i];
+		x.state[i] = SLOT_MISSING;	/* now the tree's */
+	}
+	for (size_t i = 0; i < actions->n; i++, t->nactions++) {
+		t->actions[i] = x.fa[i];
+		x.state[nl + i] = SLOT_MISSING;
 	}
 	rc = 0;
 	for (size_t i = 0; rc == 0 && i < t->policy.nrules; i++) {
@@ -602,14 +682,8 @@ tree_refs(struct ldstore *s, struct ipp_policy_tree *t, const struct refset *lis
 			rc = ref_name(s, t, &r->filteraction, LDS_FILTERACTION, r->name, e);
 	}
 out:
-	lds_entries_free(&es);
+	refs_clear(&x);
 	return rc;
-oom_es:
-	lds_entries_free(&es);
-	return ipp_errf(e, IPP_E_NOMEM, "out of memory");
-oom:
-	free(all.guids);
-	return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 }
 
 int

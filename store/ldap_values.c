@@ -521,15 +521,29 @@ get_list(const struct lds_entry *en, const char *name, void *arrayp, size_t *n, 
 	    sizeof(struct ipp_auth) <= sizeof(item) && sizeof(struct ipp_qm_offer) <= sizeof(item),
 	    "item buffer too small");
 
+	char **array = arrayp;
+	size_t cap = 4;
+
 	for (size_t i = 0; a != NULL && i < a->n; i++)
 		if (ordered_val(en, name, a, i, e) == NULL)
 			return -1;
-	for (size_t i = 0; a != NULL && i < a->n; i++) {
+	if (a == NULL || a->n == 0)
+		return 0;
+	/* The array at once, as large as ipp_array_push would have grown it to for a->n
+	 * elements (a power of two, 4 at least; it goes on growing it from there): no copy
+	 * at every doubling, no twice the pages. */
+	while (cap < a->n)
+		cap *= 2;
+	if (*array == NULL && *n == 0 && (*array = reallocarray(NULL, cap, size)) == NULL)
+		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < a->n; i++) {
 		v = ordered_val(en, name, a, i, e);
 		memset(item, 0, sizeof(item));
 		if (dec(v, item, e) == -1)
 			return where(en, name, v, e);
-		if (ipp_array_push(arrayp, n, size, item) == NULL) {
+		if (*n < cap)
+			memcpy(*array + (*n)++ * size, item, size);
+		else if (ipp_array_push(arrayp, n, size, item) == NULL) {
 			clear(item);
 			return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 		}

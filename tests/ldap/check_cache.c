@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <openssl/evp.h>
+
 #include "agent/cache.h"
 #include "store/store.h"
 #include "tests/lib/ipp_check.h"
@@ -215,6 +217,75 @@ START_TEST(test_crash_before_rename_keeps_old)
 }
 END_TEST
 
+/*
+ * A tree whose text is far larger than the 16 KiB window the digest hashes through:
+ * cache_tree_digest is the SHA-256 of the whole text, cache_write_text writes byte for
+ * byte what cache_format_text makes (the file format is unchanged), and the in-place
+ * parser gives back the same tree.
+ */
+START_TEST(test_large_text_digest_and_writev)
+{
+	struct ipp_policy_tree t, u;
+	struct cache_meta m = meta(), r;
+	struct cache_buf text = { 0 }, file = { 0 }, back = { 0 };
+	struct ipp_filterlist *fl;
+	struct ipp_err e;
+	uint8_t d[CACHE_DIGEST_LEN], want[CACHE_DIGEST_LEN];
+	unsigned int n = CACHE_DIGEST_LEN;
+	char *got;
+	size_t len = 0;
+	FILE *f;
+
+	rich_tree(&t);
+	ck_assert_uint_gt(t.nlists, 0);
+	fl = &t.lists[0];
+	ck_assert_uint_gt(fl->nfilters, 0);
+	/* Copies of the first filter: no DNS name that two copies would share. */
+	ck_assert_ptr_null(fl->filters[0].src.dns);
+	ck_assert_ptr_null(fl->filters[0].dst.dns);
+	for (unsigned i = 0; i < 3000; i++) {
+		struct ipp_filter x = fl->filters[0];
+		char desc[32];
+
+		snprintf(desc, sizeof(desc), "f%u", i);
+		x.description = strdup(desc);
+		x.proto = 6;
+		x.dport = (uint16_t)(1 + i);
+		ck_assert_ptr_nonnull(ipp_array_push(&fl->filters, &fl->nfilters, sizeof(x), &x));
+	}
+	cache_tree_encode(&text, &t);
+	ck_assert(!text.oom);
+	ck_assert_uint_gt(text.len, 4 * 16384);
+	ck_assert_int_eq(EVP_Digest(text.p, text.len, want, &n, EVP_sha256(), NULL), 1);
+	ck_assert_int_eq(cache_tree_digest(&t, d), 0);
+	ck_assert_mem_eq(d, want, sizeof(d));
+	memcpy(m.digest, d, sizeof(d));
+	cache_buf_add(&file, "found\n", 6);
+	cache_format_text(&file, &m, &text);
+	ck_assert(!file.oom);
+	ck_assert_ptr_nonnull(f = tmpfile());
+	ck_assert_int_eq(cache_write_text(fileno(f), "found\n", &m, &text), 0);
+	rewind(f);
+	ck_assert_ptr_nonnull(got = malloc(file.len + 2));
+	len = fread(got, 1, file.len + 1, f);
+	fclose(f);
+	ck_assert_uint_eq(len, file.len);
+	ck_assert_mem_eq(got, file.p, file.len);
+	ck_assert_msg(cache_parse_buf(got + 6, len - 6, &r, &u, &e) == 0, "%s", e.msg);
+	ck_assert_mem_eq(r.digest, d, sizeof(d));
+	cache_tree_encode(&back, &u);
+	ck_assert_uint_eq(back.len, text.len);
+	ck_assert_mem_eq(back.p, text.p, text.len);
+	free(got);
+	cache_buf_free(&text);
+	cache_buf_free(&file);
+	cache_buf_free(&back);
+	cache_meta_clear(&r);
+	ipp_policy_tree_clear(&u);
+	ipp_policy_tree_clear(&t);
+}
+END_TEST
+
 static char *
 formatted(size_t *len)
 {
@@ -314,6 +385,7 @@ cache_suite(void)
 	tcase_add_test(tc, test_every_flipped_bit_is_refused);
 	tcase_add_test(tc, test_every_truncation_is_refused);
 	tcase_add_test(tc, test_strict_text);
+	tcase_add_test(tc, test_large_text_digest_and_writev);
 	suite_add_tcase(s, tc);
 	return s;
 }
