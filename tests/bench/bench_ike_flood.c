@@ -78,20 +78,5 @@ END_TEST
 int
 main(int argc, char **argv)
 {
-	Suite *s = suite_create("bench_ike_flood");
-	TCase *tc = tcase_create("flood");
-	SRunner *sr;
-	int failed;
-
-	if (argc > 1 && atoi(argv[1]) > 0)
-		scale = (unsigned)atoi(argv[1]);
-	tcase_set_timeout(tc, 0);
-	tcase_add_test(tc, bench);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_SILENT);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return et_bench_main(argc, argv, "bench_ike_flood", bench, &scale);
 }

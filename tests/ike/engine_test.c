@@ -396,3 +396,25 @@ et_check_mirror(struct et_lab *l)
 		ck_assert(spi_a && spi_b);
 	}
 }
+
+int
+et_bench_main(int argc, char **argv, const char *name, const struct TTest *test,
+    unsigned *arg)
+{
+	Suite *s = suite_create(name);
+	TCase *tc = tcase_create(name);
+	SRunner *sr;
+	int failed;
+
+	if (argc > 1 && atoi(argv[1]) > 0)
+		*arg = (unsigned)atoi(argv[1]);
+	tcase_set_timeout(tc, 0);
+	tcase_add_test(tc, test);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_SILENT);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

@@ -95,5 +95,10 @@ void	et_replay(struct et_lab *l, size_t n);
 struct ike_stats et_stats(struct et_lab *l, int i);
 /* Checks that A's and B's last installed children mirror each other. */
 void	et_check_mirror(struct et_lab *l);
+/* The main of a bench program: runs TEST in this process (not forked, so the CPU times it
+ * reads are its own), after storing a positive first argument in *ARG. */
+struct TTest;
+int	et_bench_main(int argc, char **argv, const char *name, const struct TTest *test,
+	    unsigned *arg);
 
 #endif
