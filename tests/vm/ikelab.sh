@@ -289,14 +289,20 @@ ike_ours_planned() {
 		grep -q 'sent IKE plan'
 }
 
-# ike_ours_stop NS: stops NS's agent (which stops the module and removes its policies).
-ike_ours_stop() {
-	eval "p_=\${ike_agent_$1:-}"
+# ike_stop_var VAR: stops the daemon whose pid VAR holds (TERM, KILL after 10 s), if any,
+# and empties VAR.
+ike_stop_var() {
+	eval "p_=\${$1:-}"
 	[ -n "$p_" ] || return 0
 	kill -TERM "$p_" 2>/dev/null
 	ike_wait 10 sh -c "! kill -0 $p_" || kill -9 "$p_" 2>/dev/null
 	wait "$p_" 2>/dev/null
-	eval "ike_agent_$1="
+	eval "$1="
+}
+
+# ike_ours_stop NS: stops NS's agent (which stops the module and removes its policies).
+ike_ours_stop() {
+	ike_stop_var "ike_agent_$1"
 }
 
 # ike_ours_iked_pid NS: the module's pid as the agent reports it.
@@ -669,24 +675,8 @@ ike_dos_policy() {
 # ike_dos_start NS MAX PEER_MAX: ike_ours_start with the half-open limits in the agent's
 # configuration.
 ike_dos_start() {
-	d=$ike_dir/$1
-	mkdir -p "$d/run" && chmod 0700 "$d/run"
-	cat >"$d/ipsecpold.conf" <<EOC
-local_store = $d/local.db
-cache = $d/directory.db
-control_socket = $d/run/ctl.sock
-iked = $IKE_IKED
-iked_socket = $d/run/iked.sock
-pidfile = $d/run/ipsecpold.pid
-debounce_ms = 100
-ike_half_open_max = $2
-ike_half_open_peer_max = $3
-EOC
-	echo "=== start $(ike_now) ms" >>"$d/agent.log"
-	nsenter --net="/run/netns/$1" "$IKE_AGENT" -d -f "$d/ipsecpold.conf" >>"$d/agent.log" 2>&1 &
-	eval "ike_agent_$1=$!"
-	tap_cleanup "kill -9 $! 2>/dev/null"
-	ike_wait 20 ike_ours_planned "$1"
+	ike_conf_extra="ike_half_open_max = $2
+ike_half_open_peer_max = $3" ike_ours_start "$1"
 }
 
 # ike_dos_full NS MAX: NS's module holds MAX half-open exchanges.
@@ -824,12 +814,7 @@ EOC
 
 # ike_many_swan_stop NS: stops NS's charon (which removes its policies and SAs).
 ike_many_swan_stop() {
-	eval "p_=\${ike_charon_$1:-}"
-	[ -n "$p_" ] || return 0
-	kill -TERM "$p_" 2>/dev/null
-	ike_wait 10 sh -c "! kill -0 $p_" || kill -9 "$p_" 2>/dev/null
-	wait "$p_" 2>/dev/null
-	eval "ike_charon_$1="
+	ike_stop_var "ike_charon_$1"
 }
 
 # ike_many_npol NS: the number of NS's outbound policies with an IPsec template.
