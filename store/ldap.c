@@ -34,6 +34,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sasl/sasl.h>
 
 #include "store/ldap_int.h"
 
@@ -899,9 +902,24 @@ conn_del(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
 		ipp_dir_cancel_unwatch(s->cancel, fd);
 }
 
+/*
+ * The store binds simple or with SASL EXTERNAL, which libsasl2 has built in: it needs
+ * none of the SASL plugins libldap's first handle would load (eight libraries and
+ * Berkeley DB, a third of a fetch's start-up cost).  The plugin path is set before that
+ * first handle, once per process.
+ */
+static void
+sasl_no_plugins(void)
+{
+	static char none[] = "";
+
+	(void)sasl_set_path(SASL_PATH_TYPE_PLUGIN, none);
+}
+
 static int
 lds_connect(struct ldstore *s, const struct ipp_dir_config *cfg, struct ipp_err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 	int version = LDAP_VERSION3, rc;
 	int tmo = cfg->op_timeout_s > 0 ? cfg->op_timeout_s : LDS_DEF_TIMEOUT_S;
@@ -922,6 +940,7 @@ lds_connect(struct ldstore *s, const struct ipp_dir_config *cfg, struct ipp_err 
 	s->cancel = cfg->cancel;
 	if (cfg->ca_file != NULL && (s->ca_file = strdup(cfg->ca_file)) == NULL)
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	pthread_once(&once, sasl_no_plugins);
 	s->conncb.lc_add = conn_add;
 	s->conncb.lc_del = conn_del;
 	s->conncb.lc_arg = s;
