@@ -506,18 +506,21 @@ static const char *
 ordered_val(const struct lds_entry *en, const char *name, const struct lds_attr *a,
     size_t i, struct ipp_err *e)
 {
-	const char *v;
-	char *end;
-	unsigned long idx;
+	const char *v, *end;
+	size_t idx;
 
 	if (val_str(a->vals[i], &v) == -1) {
 		ipp_errf(e, IPP_E_STORE, "value %zu contains a NUL byte", i);
 		where(en, name, NULL, e);
 		return NULL;
 	}
-	errno = 0;
-	if (v[0] != '{' || v[1] < '0' || v[1] > '9' ||
-	    (idx = strtoul(v + 1, &end, 10), *end != '}') || errno != 0 || idx != i) {
+	/* By hand, not strtoul: every filter's value starts so, and is read twice.  The same
+	 * rule: "{", decimal digits (leading zeros too) that say i, "}". */
+	end = v + (v[0] == '{');
+	idx = 0;
+	while (*end >= '0' && *end <= '9' && idx <= i)
+		idx = idx * 10 + (size_t)(*end++ - '0');
+	if (v[0] != '{' || end == v + 1 || *end != '}' || idx != i) {
 		ipp_errf(e, IPP_E_STORE, "expected the ordered value {%zu}...", i);
 		where(en, name, v, e);
 		return NULL;
