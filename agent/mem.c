@@ -22,7 +22,6 @@
 #define HUGE_PAGE	((uintptr_t)2 << 20)
 #define HEAP_RESERVE	((size_t)16 << 20)
 
-static void *pad;	/* the small pages below the first huge one, kept */
 
 #if defined(__SANITIZE_ADDRESS__)
 #define MEM_SANITIZED 1
@@ -30,6 +29,10 @@ static void *pad;	/* the small pages below the first huge one, kept */
 #if __has_feature(address_sanitizer)
 #define MEM_SANITIZED 1
 #endif
+#endif
+
+#if !defined(MEM_SANITIZED) && defined(MADV_HUGEPAGE)
+void	*agent_mem_pad;	/* the small pages below the first huge one, kept */
 #endif
 
 void
@@ -56,6 +59,6 @@ agent_mem_tune(void)
 	}
 	/* The block shrinks in place to end there and is kept: the rest of the reserve goes
 	 * back to the top of the heap, and new blocks are cut from the first huge page on. */
-	pad = realloc(p, lo - (uintptr_t)p - 2 * sizeof(size_t));
+	agent_mem_pad = realloc(p, lo - (uintptr_t)p - 2 * sizeof(size_t));
 #endif
 }
