@@ -45,6 +45,6 @@ EXTRA_DIST += tests/fuzz/corpus/ike_plan
 check_PROGRAMS += tests/ike/ikepeer
 tests_ike_ikepeer_SOURCES = tests/ike/ikepeer.c
 tests_ike_ikepeer_LDADD = $(LIBISAKMP)
-IKE_NETNS_TESTS = tests/ike/iked.sh tests/ike/pair.sh
+IKE_NETNS_TESTS = tests/ike/iked.sh tests/ike/pair.sh tests/ike/acq.sh
 TESTS += $(IKE_NETNS_TESTS)
 EXTRA_DIST += $(IKE_NETNS_TESTS)
