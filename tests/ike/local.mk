@@ -48,3 +48,11 @@ tests_ike_ikepeer_LDADD = $(LIBISAKMP)
 IKE_NETNS_TESTS = tests/ike/iked.sh tests/ike/pair.sh tests/ike/acq.sh
 TESTS += $(IKE_NETNS_TESTS)
 EXTRA_DIST += $(IKE_NETNS_TESTS)
+
+# The table of ACQUIREs that wait for a plan with their rule (unit tier).
+if HAVE_CHECK
+check_PROGRAMS += tests/ike/check_acq
+TESTS += tests/ike/check_acq
+tests_ike_check_acq_CFLAGS = $(TEST_CFLAGS)
+tests_ike_check_acq_LDADD = $(LIBIKED) $(TEST_LIBS)
+endif
