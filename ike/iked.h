@@ -155,6 +155,15 @@ void	iked_child_delete(void *arg, const struct ike_child *c);
  * innermost first (ESP, then AH) with reqid 0.  Returns n (2 or 3).
  */
 size_t	iked_default_policies(const struct ike_child *c, struct xfrm_policy pol[3]);
+/*
+ * Removes the kernel's larval SA from local to remote (that of an ACQUIRE), so that the
+ * next packet makes the kernel ask again.  A larval SA has no SPI for DELSA to name:
+ * ALLOCSPI finds it by mode, reqid, protocol, addresses and mark (mark may be NULL), or
+ * makes one, and gives it an SPI, which DELSA then reaches.  0 or -errno.
+ */
+int	iked_larval_delete(struct iked *d, const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote, uint8_t proto, uint8_t mode,
+	    uint32_t reqid, const struct xfrm_mark *mark);
 /* Removes every SA and policy the module installed (at exit). */
 void	iked_kernel_flush(struct iked *d);
 /* The kernel's counters of the SAs of child id (summed per direction); -ENOENT if none. */

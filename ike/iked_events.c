@@ -212,45 +212,6 @@ iked_events_plan(struct iked *d)
 		d->acq_full_logged = false;
 }
 
-/*
- * Removes the larval state a held ACQUIRE came from.  The kernel deletes states by SPI,
- * and a larval one has none: ALLOCSPI finds it by its reqid, mode, protocol, addresses and
- * mark and gives it one, and DELSA then removes it.  Without a larval state the next
- * packet makes the kernel ask again.  (Should it have gone meanwhile, ALLOCSPI makes an
- * empty one, which goes the same way.)
- */
-static int
-ev_larval_delete(struct iked *d, const struct iked_acq_held *h)
-{
-	const struct sockaddr_storage *l = &h->a.local, *r = &h->a.remote;
-	size_t alen = l->ss_family == AF_INET ? 4 : 16;
-	struct xfrm_state_id id;
-	struct xfrm_state s;
-	int rc;
-
-	memset(&s, 0, sizeof(s));
-	s.family = l->ss_family;
-	memcpy(&s.saddr, l->ss_family == AF_INET ?
-	    (const void *)&((const struct sockaddr_in *)l)->sin_addr :
-	    (const void *)&((const struct sockaddr_in6 *)l)->sin6_addr, alen);
-	memcpy(&s.daddr, r->ss_family == AF_INET ?
-	    (const void *)&((const struct sockaddr_in *)r)->sin_addr :
-	    (const void *)&((const struct sockaddr_in6 *)r)->sin6_addr, alen);
-	s.proto = h->proto;
-	s.mode = h->mode;
-	s.reqid = h->a.reqid;
-	s.mark = h->mark;
-	if ((rc = xfrm_state_allocspi(d->xh, &s, IKED_SPI_MIN, IKED_SPI_MAX)) < 0)
-		return rc;
-	memset(&id, 0, sizeof(id));
-	id.family = s.family;
-	id.daddr = s.daddr;
-	id.spi = s.spi;
-	id.proto = s.proto;
-	id.mark = s.mark;
-	return xfrm_state_del(d->xh, &id);
-}
-
 static void
 ev_give_up(struct iked *d, const struct iked_acq_held *h, uint64_t now)
 {
@@ -266,7 +227,8 @@ ev_give_up(struct iked *d, const struct iked_acq_held *h, uint64_t now)
 		    h->a.reqid, h->a.seq, (unsigned long long)(now - h->since_ms), h->a.reqid);
 		return;
 	}
-	rc = ev_larval_delete(d, h);
+	rc = iked_larval_delete(d, &h->a.local, &h->a.remote, h->proto, h->mode, h->a.reqid,
+	    &h->mark);
 	if (rc < 0)
 		log_warn("held ACQUIRE %s -> %s (reqid %u, seq %u) given up after %llu ms: no "
 		    "plan has reqid %u; its larval state could not be removed (%s): the pair "
