@@ -131,9 +131,9 @@ ev_hold(struct iked *d, const struct ike_acquire *q, const struct xfrm_event_acq
 	}
 	d->cnt.acq_held++;
 	if (d->plan.gen == 0)
-		snprintf(why, sizeof(why), "no plan in force yet");
+		snprintf(why, sizeof(why), "no plan yet");
 	else
-		snprintf(why, sizeof(why), "plan %u in force has not", d->plan.gen);
+		snprintf(why, sizeof(why), "plan %u has no such rule", d->plan.gen);
 	log_notice("ACQUIRE %s -> %s (reqid %u, seq %u, %s): held until a plan has reqid %u "
 	    "(%s), for at most %u ms", s, t, q->reqid, q->seq,
 	    a->proto == IPPROTO_AH ? "AH" : "ESP", q->reqid, why, hold);

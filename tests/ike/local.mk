@@ -56,3 +56,5 @@ TESTS += tests/ike/check_acq
 tests_ike_check_acq_CFLAGS = $(TEST_CFLAGS)
 tests_ike_check_acq_LDADD = $(LIBIKED) $(TEST_LIBS)
 endif
+# VM lab: an ACQUIRE before the module's plan, with real ESP traffic.
+VM_GUEST_TESTS += tests/vm/guest/ike-acq.sh
