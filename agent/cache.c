@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 
 #include <openssl/evp.h>
 
@@ -79,65 +78,6 @@ cache_format_text(struct cache_buf *b, const struct cache_meta *m, const struct 
 	}
 	cache_hex(sum, CACHE_DIGEST_LEN, hex);
 	cache_buf_printf(b, SUM_PREFIX "%s\n", hex);
-}
-
-/* Writes every byte of the n buffers, resuming after EINTR and short writes. */
-static int
-writev_all(int fd, struct iovec *iov, int n)
-{
-	while (n > 0) {
-		ssize_t w = writev(fd, iov, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		for (; n > 0 && (size_t)w >= iov->iov_len; iov++, n--)
-			w -= (ssize_t)iov->iov_len;
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + w;
-			iov->iov_len -= (size_t)w;
-		}
-	}
-	return 0;
-}
-
-int
-cache_write_text(int fd, const char *prefix, const struct cache_meta *m,
-    const struct cache_buf *tree)
-{
-	struct cache_buf head = { 0 };
-	uint8_t sum[CACHE_DIGEST_LEN];
-	char line[SUM_LINE_LEN + 1], hex[CACHE_DIGEST_HEX];
-	unsigned int n = CACHE_DIGEST_LEN;
-	EVP_MD_CTX *md;
-	size_t plen = strlen(prefix);
-	int rc = -1;
-
-	if (tree->oom)
-		return errno = ENOMEM, -1;
-	cache_buf_add(&head, prefix, plen);
-	format_head(&head, m, tree->len);
-	if (head.oom || (md = EVP_MD_CTX_new()) == NULL) {
-		cache_buf_free(&head);
-		return errno = ENOMEM, -1;
-	}
-	if (EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
-	    EVP_DigestUpdate(md, head.p + plen, head.len - plen) == 1 &&
-	    EVP_DigestUpdate(md, tree->p != NULL ? tree->p : "", tree->len) == 1 &&
-	    EVP_DigestFinal_ex(md, sum, &n) == 1) {
-		struct iovec iov[3] = {
-			{ head.p, head.len }, { tree->p, tree->len }, { line, SUM_LINE_LEN },
-		};
-
-		cache_hex(sum, CACHE_DIGEST_LEN, hex);
-		snprintf(line, sizeof(line), SUM_PREFIX "%s\n", hex);
-		rc = writev_all(fd, iov, 3);
-	} else
-		errno = ENOMEM;
-	EVP_MD_CTX_free(md);
-	cache_buf_free(&head);
-	return rc;
 }
 
 void

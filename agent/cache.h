@@ -73,8 +73,6 @@ int	cache_tree_decode_buf(char *text, size_t len, struct ipp_policy_tree *t,
 /* SHA-256 of the canonical text, hashed as it is written (no copy of the whole text).
  * 0, or -1 (out of memory). */
 int	cache_tree_digest(const struct ipp_policy_tree *t, uint8_t out[CACHE_DIGEST_LEN]);
-/* The same of a text cache_tree_encode wrote (a fetch encodes its tree once). */
-int	cache_text_digest(const struct cache_buf *text, uint8_t out[CACHE_DIGEST_LEN]);
 void	cache_hex(const uint8_t *p, size_t len, char *out);
 
 /* ---- cache.c: the file ---- */
@@ -103,11 +101,6 @@ int	cache_parse(const char *buf, size_t len, struct cache_meta *m,
 /* The same in place, without a copy: buf's bytes are overwritten and wiped. */
 int	cache_parse_buf(char *buf, size_t len, struct cache_meta *m,
 	    struct ipp_policy_tree *t, struct ipp_err *e);
-/* Writes to fd prefix and then what cache_format_text makes, without copying the tree's
- * text (writev); the whole-file checksum is computed as it goes.  0, or -1 (errno, or
- * out of memory). */
-int	cache_write_text(int fd, const char *prefix, const struct cache_meta *m,
-	    const struct cache_buf *tree);
 
 /*
  * Writes the cache atomically: a temporary file in the same directory (mode 0600),

@@ -302,17 +302,6 @@ cache_tree_encode(struct cache_buf *b, const struct ipp_policy_tree *t)
 }
 
 int
-cache_text_digest(const struct cache_buf *text, uint8_t out[CACHE_DIGEST_LEN])
-{
-	unsigned int n = CACHE_DIGEST_LEN;
-
-	if (text->oom || EVP_Digest(text->p != NULL ? text->p : "", text->len, out, &n,
-	    EVP_sha256(), NULL) != 1)
-		return -1;
-	return 0;
-}
-
-int
 cache_tree_digest(const struct ipp_policy_tree *t, uint8_t out[CACHE_DIGEST_LEN])
 {
 	struct cache_buf b = { 0 };

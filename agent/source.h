@@ -51,8 +51,8 @@ void	agent_source_select(const struct agent_conf *c, enum agent_source_kind in_f
 void	agent_source_result_clear(struct agent_source_result *r);
 const char *agent_source_kind_name(enum agent_source_kind k);
 
-/* source_directory.c: one fetch from the directory, in a child process killed when it
- * runs past ldap_timeout.  1 with t and m filled (m->fetched now), 0 when nothing is
+/* source_directory.c: one fetch from the directory, in a thread whose connections are
+ * shut down when it runs past ldap_timeout.  1 with t and m filled (m->fetched now), 0 when nothing is
  * assigned to this host (why says so), -1 with why on failure. */
 int	agent_source_fetch(const struct agent_conf *c, struct ipp_policy_tree *t,
 	    struct cache_meta *m, char *why, size_t len);

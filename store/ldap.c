@@ -844,6 +844,8 @@ conn_add(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
 	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) == 1 && fd >= 0) {
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &s->net_timeout, sizeof(s->net_timeout));
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &s->net_timeout, sizeof(s->net_timeout));
+		if (s->cancel != NULL)
+			ipp_dir_cancel_watch(s->cancel, fd);
 	}
 	return 0;
 }
@@ -851,9 +853,13 @@ conn_add(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
 static void
 conn_del(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
 {
+	struct ldstore *s = ctx->lc_arg;
+	ber_socket_t fd;
+
 	(void)ld;
-	(void)sb;
-	(void)ctx;
+	if (s->cancel != NULL && sb != NULL &&
+	    ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) == 1 && fd >= 0)
+		ipp_dir_cancel_unwatch(s->cancel, fd);
 }
 
 static int
@@ -875,6 +881,7 @@ lds_connect(struct ldstore *s, const struct ipp_dir_config *cfg, struct ipp_err 
 	s->op_timeout.tv_sec = tmo;
 	s->net_timeout = net;
 	s->tls = ldaps || cfg->starttls;
+	s->cancel = cfg->cancel;
 	if (cfg->ca_file != NULL && (s->ca_file = strdup(cfg->ca_file)) == NULL)
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
 	s->conncb.lc_add = conn_add;

@@ -66,6 +66,7 @@ struct ldstore {
 	struct timeval net_timeout;
 	struct ldap_conncb conncb;	/* bounds blocking socket calls (store/ldap.c) */
 	char *ca_file;			/* for messages: NULL = the system's CAs */
+	struct ipp_dir_cancel *cancel;	/* the caller's, or NULL */
 	bool tls;
 	struct lds_undo *undo;		/* writes of the open transaction, oldest first */
 	size_t nundo;

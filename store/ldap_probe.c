@@ -109,11 +109,15 @@ lds_tls_probe(struct ldstore *s, const char *uri, struct ipp_err *e)
 	if (fd == -1)
 		return ipp_errf(e, IPP_E_STORE, "%s: cannot connect: %s; the directory did not "
 		    "answer (is it running and reachable?)", s->base.where, strerror(err));
+	if (s->cancel != NULL)
+		ipp_dir_cancel_watch(s->cancel, fd);
 	rc = write(fd, alert, sizeof(alert)) == (ssize_t)sizeof(alert) &&
 	    wait_fd(fd, POLLIN, &deadline) == 0 ? 0 : -1;
 	err = errno;
 	if (rc == 0)
 		(void)read(fd, buf, sizeof(buf));
+	if (s->cancel != NULL)
+		ipp_dir_cancel_unwatch(s->cancel, fd);
 	close(fd);
 	if (rc == -1)
 		return ipp_errf(e, IPP_E_STORE, "%s: the server accepted the connection but did "

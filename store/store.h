@@ -55,7 +55,17 @@ struct ipp_dir_config {
 	bool tls_noverify;		/* for tests only: do not verify the server */
 	int net_timeout_s;		/* connecting, TLS handshake */
 	int op_timeout_s;		/* each operation */
+	struct ipp_dir_cancel *cancel;	/* NULL, or how another thread stops it */
 };
+
+/* store/dir_cancel.c: firing it from any thread shuts down every connection of the store
+ * opened with it (now and later), so that the operation under way fails at once. */
+struct ipp_dir_cancel *ipp_dir_cancel_new(void);
+void ipp_dir_cancel_free(struct ipp_dir_cancel *c);
+void ipp_dir_cancel_fire(struct ipp_dir_cancel *c);
+bool ipp_dir_cancel_fired(struct ipp_dir_cancel *c);
+void ipp_dir_cancel_watch(struct ipp_dir_cancel *c, int fd);
+void ipp_dir_cancel_unwatch(struct ipp_dir_cancel *c, int fd);
 
 /* Connects and binds.  With IPP_STORE_CREATE a missing policy container is made. */
 int ipp_store_open_directory(struct ipp_store **out, const struct ipp_dir_config *cfg,

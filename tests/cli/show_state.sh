@@ -11,7 +11,9 @@ ipp -w REG -p Watched -r r -f '0+*' -n 'ESP[AES128,SHA256]' -a 'PRESHARE:s3cret 
 # ---- committed state: another process holds an open write transaction ----
 fifo=$T/fifo
 mkfifo "$fifo"
-sqlite3 "$IPSECPOL_STORE" < "$fifo" > /dev/null 2>&1 &
+# The probe below takes the write lock for a moment too: the writer waits for it (.timeout)
+# instead of failing its BEGIN at once, and -bail makes a failed statement end it.
+sqlite3 -bail -cmd '.timeout 10000' "$IPSECPOL_STORE" < "$fifo" > "$T/writer.out" 2>&1 &
 writer=$!
 tap_cleanup "kill $writer"
 exec 3> "$fifo"
@@ -21,7 +23,8 @@ i=0
 while sqlite3 "$IPSECPOL_STORE" "BEGIN IMMEDIATE; ROLLBACK;" >/dev/null 2>&1 && [ $i -lt 100 ]; do
 	sleep 0.1; i=$((i + 1))
 done
-[ $i -lt 100 ] && tap_ok "another process holds an open write transaction" || tap_fail "the writer never took its lock"
+[ $i -lt 100 ] && kill -0 $writer 2>/dev/null && tap_ok "another process holds an open write transaction" ||
+	{ tap_fail "the writer never took its lock"; tap_diag "$(cat "$T/writer.out")"; }
 jcheck "while another process's transaction is open, show sees the committed name" \
 	'[.policies[].name] | (index("Watched") != null) and (index("Uncommitted") == null)' static show policy all
 echo "COMMIT;" >&3

@@ -43,6 +43,8 @@ tap_check "hanging directory: status answers within timeout + 2 s (${dt} ms)" \
 wait "$rpid"
 tap_check "hanging directory: the fetch is stopped at ldap_timeout, logged" \
 	grep -q "did not answer within 3 s (ldap_timeout): the fetch was stopped" "$tmp/log"
+# The fetch thread's connection was shut down at the deadline: it ends, nothing lingers.
+tap_check "hanging directory: the fetch's thread has ended" wait_for 2 sh -c "test \$(ls /proc/$apid/task | wc -l) -eq 1"
 tap_check "hanging directory: kernel unchanged" test "$(kpol)" = "$before"
 tap_check "hanging directory: the agent still answers" ctl status
 slapd_resume

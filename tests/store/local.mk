@@ -1,10 +1,12 @@
 # tests/store: unit tests of the model, validation and the local store.
 if HAVE_CHECK
-STORE_UNIT_TESTS = tests/store/check_algo
+STORE_UNIT_TESTS = tests/store/check_algo tests/store/check_dir_cancel
 check_PROGRAMS += $(STORE_UNIT_TESTS)
 TESTS += $(STORE_UNIT_TESTS)
 tests_store_check_algo_CFLAGS = $(TEST_CFLAGS)
 tests_store_check_algo_LDADD = $(LIBIPPSTORE) $(TEST_LIBS)
+tests_store_check_dir_cancel_CFLAGS = $(TEST_CFLAGS)
+tests_store_check_dir_cancel_LDADD = $(LIBIPPSTORE) $(TEST_LIBS)
 endif
 # tests/store: the model's text forms, validation and lifecycle.
 if HAVE_CHECK
