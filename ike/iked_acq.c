@@ -4,8 +4,8 @@
  * rule (at the module's start, and at every plan change that adds a rule).  A packet in
  * that gap makes the kernel create a larval state and send one ACQUIRE; the larval state
  * then holds the pair, with no second ACQUIRE, until it expires (xfrm_acq_expires, 30 s).
- * Refusing that ACQUIRE cost the pair those 30 s, so it waits here for its plan, in a small
- * table, oldest first, each with the time it is given up.  Pure: iked_events.c does the
+ * Refused, that ACQUIRE would cost the pair those 30 s, so it waits here for its plan, in a
+ * small table, oldest first, each with the time it is given up.  Pure: iked_events.c does the
  * talking to the engine and the kernel.
  */
 #include <errno.h>
@@ -13,12 +13,12 @@
 
 #include "ike/iked.h"
 
-/* The same larval state: the kernel makes one per policy mark, reqid, protocol and pair. */
+/* The same larval state: the kernel makes one per mark, reqid, protocol, mode and pair. */
 static bool
 acq_same(const struct iked_acq_held *x, const struct iked_acq_held *y)
 {
 	/* ev_sockaddr zeroes the whole sockaddr_storage: it compares as bytes. */
-	return x->a.reqid == y->a.reqid && x->proto == y->proto &&
+	return x->a.reqid == y->a.reqid && x->proto == y->proto && x->mode == y->mode &&
 	    x->mark.v == y->mark.v && x->mark.m == y->mark.m &&
 	    memcmp(&x->a.local, &y->a.local, sizeof(x->a.local)) == 0 &&
 	    memcmp(&x->a.remote, &y->a.remote, sizeof(x->a.remote)) == 0;
