@@ -192,6 +192,9 @@ void	iked_events_input(struct iked *d);
 void	iked_events_plan(struct iked *d);
 /* Held ACQUIREs whose time has come are given up (their larval state removed). */
 void	iked_events_tick(struct iked *d);
+/* At exit: the larval states of held ACQUIREs are removed, so that they block nothing
+ * for the module the agent starts next. */
+void	iked_events_stop(struct iked *d);
 /* Milliseconds until iked_events_tick has work, or -1. */
 int64_t	iked_events_next_ms(struct iked *d);
 

@@ -256,6 +256,22 @@ iked_events_tick(struct iked *d)
 		d->acq_full_logged = false;
 }
 
+void
+iked_events_stop(struct iked *d)
+{
+	struct iked_acq_held h;
+	size_t n = 0, gone = 0;
+
+	while (iked_acq_take_due(&d->acq, UINT64_MAX, &h)) {
+		n++;
+		gone += iked_larval_delete(d, &h.a.local, &h.a.remote, h.proto, h.mode,
+		    h.a.reqid, &h.mark) == 0;
+	}
+	if (n > 0)
+		log_info("stopping with %zu ACQUIREs held for a plan: %zu of their larval "
+		    "states removed", n, gone);
+}
+
 int64_t
 iked_events_next_ms(struct iked *d)
 {

@@ -211,6 +211,7 @@ iked_fini(struct iked *d)
 	if (d->eng != NULL)
 		ike_engine_shutdown(d->eng);
 	if (d->xh != NULL) {
+		iked_events_stop(d);
 		iked_soft_flush(d, "the module stops");
 		iked_kernel_flush(d);
 	}

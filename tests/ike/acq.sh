@@ -110,6 +110,8 @@ tap_check "counters: a hold given up" \
 
 kill -TERM "$pid_a" "$pid_b"
 wait "$pid_a" "$pid_b"
+tap_check "no larval state of a held ACQUIRE outlives the module" \
+	sh -c "! ip -n $A xfrm state list src 10.71.0.1 dst 10.71.0.3 | grep -q 'spi'"
 tap_check "both stop cleanly, no sanitizer report" \
 	sh -c "grep -q 'IKE module stopped' $tmp/a/log && grep -q 'IKE module stopped' $tmp/b/log &&
 	       ! grep -q 'Sanitizer\|runtime error' $tmp/a/log $tmp/b/log"
