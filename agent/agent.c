@@ -489,6 +489,7 @@ agent_main(const struct agent_opts *o)
 	struct ipp_err e;
 	int rc = 1;
 
+	agent_mem_tune();
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return fprintf(stderr, "ipsecpold: out of memory\n"), 1;
 	a->opts = *o;

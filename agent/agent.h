@@ -62,6 +62,8 @@ struct agent {
 };
 
 int	agent_main(const struct agent_opts *o);
+/* mem.c: the heap in huge pages, one arena; called once at start, before any thread. */
+void	agent_mem_tune(void);
 
 /* agent.c: the work the control socket asks for too. */
 void	agent_reload(struct agent *a, const char *why);

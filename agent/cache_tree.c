@@ -95,7 +95,7 @@ cache_buf_printf(struct cache_buf *b, const char *fmt, ...)
 		return;
 	}
 	cache_buf_add(b, small, (size_t)n);
-	explicit_bzero(small, sizeof(small));
+	explicit_bzero(small, (size_t)n);
 }
 
 void
@@ -219,26 +219,82 @@ enc_policy(struct cache_buf *b, const struct ipp_policy *p)
 	}
 }
 
+/* An address as a quoted field at p: it needs no escape (ipp_addr_format writes digits,
+ * letters and . : / -), else NULL. */
+static char *
+put_addr(char *p, const struct ipp_addr *a)
+{
+	char text[IPP_ADDR_STRLEN];
+	size_t n;
+
+	ipp_addr_format(a, text, sizeof(text));
+	n = strlen(text);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f || text[i] == '"' ||
+		    text[i] == '\\')
+			return NULL;
+	*p++ = ' ';
+	*p++ = '"';
+	memcpy(p, text, n);
+	p += n;
+	*p++ = '"';
+	return p;
+}
+
+/* A blank and the decimal digits of v at p. */
+static char *
+put_uint(char *p, unsigned long v)
+{
+	char d[24], *q = d + sizeof(d);
+
+	do
+		*--q = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	*p++ = ' ';
+	memcpy(p, q, (size_t)(d + sizeof(d) - q));
+	return p + (d + sizeof(d) - q);
+}
+
+/*
+ * A list may hold thousands of filters: each line after the description is put together
+ * in one buffer, without printf, and added at once.  The text is the same as the general
+ * encoders', which an address that would need escapes still goes through.
+ */
+static void
+enc_filter(struct cache_buf *b, const struct ipp_filter *f)
+{
+	char line[2 * (IPP_ADDR_STRLEN + 3) + IPP_PROTO_STRLEN + 4 * 24], *p = line, *q;
+	const char *w = ipp_proto_word(f->proto, IPP_PROTO_STORE);
+
+	cache_buf_add(b, "filter", 6);
+	enc_str(b, f->description);
+	if ((q = put_addr(p, &f->src)) == NULL || (q = put_addr(q, &f->dst)) == NULL) {
+		enc_addr(b, &f->src);
+		enc_addr(b, &f->dst);
+	} else
+		p = q;
+	if (w != NULL) {
+		*p++ = ' ';
+		memcpy(p, w, strlen(w));
+		p += strlen(w);
+	} else
+		p = put_uint(p, f->proto);
+	p = put_uint(p, f->sport);
+	p = put_uint(p, f->dport);
+	memcpy(p, f->mirrored ? " 1\n" : " 0\n", 3);
+	cache_buf_add(b, line, (size_t)(p + 3 - line));
+}
+
 static void
 enc_list(struct cache_buf *b, const struct ipp_filterlist *l)
 {
-	char proto[IPP_PROTO_STRLEN];
-
 	cache_buf_printf(b, "list");
 	enc_guid(b, l->guid);
 	enc_str(b, l->name);
 	enc_str(b, l->description);
 	cache_buf_add(b, "\n", 1);
-	for (size_t i = 0; i < l->nfilters; i++) {
-		const struct ipp_filter *f = &l->filters[i];
-
-		cache_buf_printf(b, "filter");
-		enc_str(b, f->description);
-		enc_addr(b, &f->src);
-		enc_addr(b, &f->dst);
-		cache_buf_printf(b, " %s %u %u %d\n", ipp_proto_name(f->proto, proto,
-		    sizeof(proto)), f->sport, f->dport, f->mirrored);
-	}
+	for (size_t i = 0; i < l->nfilters; i++)
+		enc_filter(b, &l->filters[i]);
 }
 
 static void

@@ -22,6 +22,7 @@ agent_libippagent_a_SOURCES = \
 	agent/env.c agent/env.h \
 	agent/ike.c agent/ike.h \
 	agent/ike_plan.c agent/ike_plan.h \
+	agent/mem.c \
 	agent/source.c agent/source.h
 agent_libippagent_a_CPPFLAGS = $(AGENT_CPPFLAGS)
 LIBIPPAGENT = agent/libippagent.a $(LIBIPPCTL) $(LIBIPPCOMPILE) \

@@ -8,6 +8,7 @@
  * narrowed silently.  The message names the network address that was probably meant.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,9 +71,38 @@ keyword_name(enum ipp_addr_kind kind)
 static const char *
 ip_text(int family, const union ipp_ip *ip, char out[INET6_ADDRSTRLEN])
 {
+	char *p = out;
+
+	/* IPv4 by hand: inet_ntop goes through sprintf, and policies hold thousands. */
+	if (family == AF_INET) {
+		for (int i = 0; i < 4; i++) {
+			unsigned v = ip->b[i];
+
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = i < 3 ? '.' : '\0';
+		}
+		return out;
+	}
 	if (family_bits(family) == 0 || inet_ntop(family, ip, out, INET6_ADDRSTRLEN) == NULL)
 		return NULL;
 	return out;
+}
+
+/* s into buf, cut to fit: what snprintf("%s") does, without its cost. */
+static const char *
+text_copy(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 const char *
@@ -91,9 +121,8 @@ ipp_addr_format(const struct ipp_addr *a, char *buf, size_t len)
 		if (ip_text(a->family, &a->ip, ip) == NULL)
 			break;
 		if (a->prefix == family_bits(a->family))
-			snprintf(buf, len, "%s", ip);
-		else
-			snprintf(buf, len, "%s/%u", ip, a->prefix);
+			return text_copy(buf, len, ip);
+		snprintf(buf, len, "%s/%u", ip, a->prefix);
 		return buf;
 	case IPP_ADDR_RANGE:
 		if (ip_text(a->family, &a->ip, ip) == NULL ||
@@ -102,16 +131,13 @@ ipp_addr_format(const struct ipp_addr *a, char *buf, size_t len)
 		snprintf(buf, len, "%s-%s", ip, end);
 		return buf;
 	case IPP_ADDR_DNSNAME:
-		snprintf(buf, len, "%s", a->dns != NULL ? a->dns : "");
-		return buf;
+		return text_copy(buf, len, a->dns != NULL ? a->dns : "");
 	default:
 		if ((kw = keyword_name(a->kind)) == NULL)
 			break;
-		snprintf(buf, len, "%s", kw);
-		return buf;
+		return text_copy(buf, len, kw);
 	}
-	snprintf(buf, len, "?");
-	return buf;
+	return text_copy(buf, len, "?");
 }
 
 /* Bits below the prefix must be zero; net, when given, receives the network address. */
@@ -434,7 +460,8 @@ parse_text(struct ipp_addr *a, const char *text, const char *mask, struct ipp_er
 	union ipp_ip scratch;
 	int family;
 
-	for (size_t i = 0; i < NKEYWORDS; i++)
+	/* Every keyword starts with a letter; addresses mostly with a digit. */
+	for (size_t i = 0; isalpha((unsigned char)text[0]) && i < NKEYWORDS; i++)
 		if (strcasecmp(text, keywords[i].name) == 0)
 			return parse_keyword(a, keywords[i].kind, keywords[i].name, mask, e);
 	/* No address contains '-', so a dash after an address is a range; in anything

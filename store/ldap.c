@@ -34,6 +34,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sasl/sasl.h>
 
 #include "store/ldap_int.h"
 
@@ -165,15 +168,30 @@ vals_wipe_free(struct berval **vals)
 	ldap_value_free_len(vals);
 }
 
+static void
+attr_free(struct lds_attr *a)
+{
+	free(a->name);
+	if (a->inplace == NULL) {
+		vals_wipe_free(a->vals);
+		return;
+	}
+	/* The values are the message's bytes: wiped there, before the message goes. */
+	for (size_t i = 0; i < a->n; i++)
+		explicit_bzero(a->inplace[i].bv_val, a->inplace[i].bv_len);
+	ber_memfree(a->inplace);
+	free(a->vals);
+}
+
 void
 lds_entry_free(struct lds_entry *en)
 {
-	for (size_t i = 0; i < en->nattrs; i++) {
-		free(en->attrs[i].name);
-		vals_wipe_free(en->attrs[i].vals);
-	}
+	for (size_t i = 0; i < en->nattrs; i++)
+		attr_free(&en->attrs[i]);
 	free(en->attrs);
 	free(en->dn);
+	if (en->msg != NULL)
+		ldap_msgfree(en->msg);
 	memset(en, 0, sizeof(*en));
 }
 
@@ -187,38 +205,61 @@ lds_entries_free(struct lds_entries *es)
 	es->n = 0;
 }
 
+/* One attribute of the entry at ber, its values left in place in the message (libldap
+ * ends each with a NUL there): no copy of 10,000 filter values.  1, 0 at the end, -1. */
+static int
+attr_read(struct ldstore *s, LDAPMessage *msg, BerElement *ber, struct lds_attr *at)
+{
+	struct berval name;
+
+	memset(at, 0, sizeof(*at));
+	if (ldap_get_attribute_ber(s->ld, msg, ber, &name, &at->inplace) != LDAP_SUCCESS)
+		return -1;
+	if (name.bv_val == NULL)
+		return 0;
+	while (at->inplace != NULL && at->inplace[at->n].bv_val != NULL)
+		at->n++;
+	if ((at->name = strndup(name.bv_val, name.bv_len)) == NULL ||
+	    (at->vals = calloc(at->n + 1, sizeof(*at->vals))) == NULL) {
+		free(at->name);
+		ber_memfree(at->inplace);
+		return -1;
+	}
+	for (size_t i = 0; i < at->n; i++)
+		at->vals[i] = &at->inplace[i];
+	return 1;
+}
+
+/* The entry in msg, which it owns from now on (and frees, also on failure). */
 static int
 entry_read(struct ldstore *s, LDAPMessage *msg, struct lds_entry *en, struct ipp_err *e)
 {
 	BerElement *ber = NULL;
-	char *dn = ldap_get_dn(s->ld, msg);
-	int rc = 0;
+	struct berval dn;
+	struct lds_attr at;
+	int rc;
 
 	memset(en, 0, sizeof(*en));
-	if (dn == NULL || (en->dn = strdup(dn)) == NULL)
-		rc = ipp_errf(e, IPP_E_NOMEM, "%s: out of memory", s->base.where);
-	ldap_memfree(dn);
-	for (char *a = rc == 0 ? ldap_first_attribute(s->ld, msg, &ber) : NULL; a != NULL;
-	    a = ldap_next_attribute(s->ld, msg, ber)) {
-		struct lds_attr at = { 0 };
-
-		at.vals = ldap_get_values_len(s->ld, msg, a);
-		at.name = strdup(a);
-		ldap_memfree(a);
-		while (at.vals != NULL && at.vals[at.n] != NULL)
-			at.n++;
-		if (at.name == NULL || ipp_array_push(&en->attrs, &en->nattrs, sizeof(at),
-		    &at) == NULL) {
-			free(at.name);
-			vals_wipe_free(at.vals);
-			rc = ipp_errf(e, IPP_E_NOMEM, "%s: out of memory", s->base.where);
-			break;
-		}
-	}
-	ber_free(ber, 0);
-	if (rc == -1)
+	en->msg = msg;
+	if (ldap_get_dn_ber(s->ld, msg, &ber, &dn) != LDAP_SUCCESS) {
 		lds_entry_free(en);
-	return rc;
+		return ipp_errf(e, IPP_E_STORE, "%s: an entry of the answer cannot be decoded",
+		    s->base.where);
+	}
+	rc = (en->dn = strndup(dn.bv_val, dn.bv_len)) == NULL ? -1 : 1;
+	while (rc == 1 && (rc = attr_read(s, msg, ber, &at)) == 1)
+		if (ipp_array_push(&en->attrs, &en->nattrs, sizeof(at), &at) == NULL) {
+			attr_free(&at);
+			rc = -1;
+		}
+	ber_free(ber, 0);
+	if (rc == -1) {
+		ipp_errf(e, IPP_E_STORE, "%s: entry '%s' cannot be decoded (or out of memory)",
+		    s->base.where, en->dn != NULL ? en->dn : "?");
+		lds_entry_free(en);
+		return -1;
+	}
+	return 0;
 }
 
 /* The time left until deadline (CLOCK_MONOTONIC), at least 1 us: a zero wait polls. */
@@ -289,7 +330,6 @@ lds_search_each(struct ldstore *s, const char *base, int scope, const char *filt
 			continue;
 		}
 		rc = entry_read(s, res, &en, e);
-		ldap_msgfree(res);
 		if (rc == 0) {
 			rc = fn(s, &en, arg, e);
 			lds_entry_free(&en);
@@ -862,9 +902,25 @@ conn_del(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
 		ipp_dir_cancel_unwatch(s->cancel, fd);
 }
 
+/*
+ * The store binds simple or with SASL EXTERNAL, which libsasl2 has built in: it needs
+ * none of the SASL plugins libldap's first handle would load (eight libraries and
+ * Berkeley DB, a third of a fetch's start-up cost).  The plugin path is set before that
+ * first handle, once per process.
+ */
+static void
+sasl_no_plugins(void)
+{
+	static char none[] = "";
+
+	(void)sasl_set_path(SASL_PATH_TYPE_PLUGIN, none);
+}
+
 static int
 lds_connect(struct ldstore *s, const struct ipp_dir_config *cfg, struct ipp_err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
 	int version = LDAP_VERSION3, rc;
 	int tmo = cfg->op_timeout_s > 0 ? cfg->op_timeout_s : LDS_DEF_TIMEOUT_S;
 	struct timeval net = { cfg->net_timeout_s > 0 ? cfg->net_timeout_s :
@@ -884,6 +940,7 @@ lds_connect(struct ldstore *s, const struct ipp_dir_config *cfg, struct ipp_err 
 	s->cancel = cfg->cancel;
 	if (cfg->ca_file != NULL && (s->ca_file = strdup(cfg->ca_file)) == NULL)
 		return ipp_errf(e, IPP_E_NOMEM, "out of memory");
+	pthread_once(&once, sasl_no_plugins);
 	s->conncb.lc_add = conn_add;
 	s->conncb.lc_del = conn_del;
 	s->conncb.lc_arg = s;

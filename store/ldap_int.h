@@ -27,14 +27,17 @@ enum lds_class {
  * which X-ORDERED keeps by index). */
 struct lds_attr {
 	char *name;
-	struct berval **vals;	/* NULL-terminated, from ldap_get_values_len */
+	struct berval **vals;	/* NULL-terminated */
 	size_t n;
+	struct berval *inplace;	/* read: what vals point to, the values in msg's buffer;
+				 * NULL: vals and their values are copies (ber_bvdup) */
 };
 
 struct lds_entry {
 	char *dn;
 	struct lds_attr *attrs;
 	size_t nattrs;
+	LDAPMessage *msg;	/* read: the message the values are in, freed with it */
 };
 
 struct lds_entries {

@@ -81,11 +81,46 @@ yesno(const char *key, const char *s, bool *out, struct ipp_err *e)
 	return 0;
 }
 
+/*
+ * The well-formed "key=value" read in place, without the copy take makes: 10,000
+ * filters are 50,000 of these.  The value is returned with its length and *p moved past
+ * it and one blank; NULL for anything else, which take then reads again to name what is
+ * wrong.
+ */
+static const char *
+quick(const char **p, const char *key, size_t *len)
+{
+	size_t kl = strlen(key), n;
+	const char *v = *p;
+
+	if (strncmp(v, key, kl) != 0 || v[kl] != '=')
+		return NULL;
+	v += kl + 1;
+	n = strcspn(v, " ");
+	*len = n;
+	*p = v + n + (v[n] == ' ');
+	return v;
+}
+
 static int
 tnum(const char **p, const char *key, unsigned long hi, unsigned long *out, struct ipp_err *e)
 {
+	const char *v, *at = *p;
+	unsigned long n = 0;
 	char buf[TOK_MAX];
+	size_t len, i;
 
+	/* Up to 9 digits cannot overflow; a leading zero only alone. */
+	if ((v = quick(p, key, &len)) != NULL && len >= 1 && len <= 9 &&
+	    (v[0] != '0' || len == 1)) {
+		for (i = 0; i < len && v[i] >= '0' && v[i] <= '9'; i++)
+			n = n * 10 + (unsigned long)(v[i] - '0');
+		if (i == len && n <= hi) {
+			*out = n;
+			return 0;
+		}
+	}
+	*p = at;
 	if (take(p, key, false, buf, sizeof(buf), e) == -1)
 		return -1;
 	return num(key, buf, hi, out, e);
@@ -94,8 +129,16 @@ tnum(const char **p, const char *key, unsigned long hi, unsigned long *out, stru
 static int
 tbool(const char **p, const char *key, bool *out, struct ipp_err *e)
 {
+	const char *v, *at = *p;
 	char buf[TOK_MAX];
+	size_t len;
 
+	if ((v = quick(p, key, &len)) != NULL && (len == 3 || len == 2) &&
+	    memcmp(v, len == 3 ? "yes" : "no", len) == 0) {
+		*out = len == 3;
+		return 0;
+	}
+	*p = at;
 	if (take(p, key, false, buf, sizeof(buf), e) == -1)
 		return -1;
 	return yesno(key, buf, out, e);
@@ -463,18 +506,21 @@ static const char *
 ordered_val(const struct lds_entry *en, const char *name, const struct lds_attr *a,
     size_t i, struct ipp_err *e)
 {
-	const char *v;
-	char *end;
-	unsigned long idx;
+	const char *v, *end;
+	size_t idx;
 
 	if (val_str(a->vals[i], &v) == -1) {
 		ipp_errf(e, IPP_E_STORE, "value %zu contains a NUL byte", i);
 		where(en, name, NULL, e);
 		return NULL;
 	}
-	errno = 0;
-	if (v[0] != '{' || v[1] < '0' || v[1] > '9' ||
-	    (idx = strtoul(v + 1, &end, 10), *end != '}') || errno != 0 || idx != i) {
+	/* By hand, not strtoul: every filter's value starts so, and is read twice.  The same
+	 * rule: "{", decimal digits (leading zeros too) that say i, "}". */
+	end = v + (v[0] == '{');
+	idx = 0;
+	while (*end >= '0' && *end <= '9' && idx <= i)
+		idx = idx * 10 + (size_t)(*end++ - '0');
+	if (v[0] != '{' || end == v + 1 || *end != '}' || idx != i) {
 		ipp_errf(e, IPP_E_STORE, "expected the ordered value {%zu}...", i);
 		where(en, name, v, e);
 		return NULL;

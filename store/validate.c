@@ -166,18 +166,19 @@ ipp_desc_validate(const char *what, const char *desc, struct ipp_err *e)
 	char shown[IPP_PRINTABLE_MAX];
 	size_t len;
 
+	/* Only a failure pays for the printable copy: policies hold thousands of these. */
 	if (desc == NULL)
 		return 0;
-	ipp_str_printable(desc, shown, sizeof(shown));
 	if ((len = strlen(desc)) > IPP_DESC_MAX)
 		return fail(e, "%s description '%s' is %zu bytes long; expected at most %d",
-		    what, shown, len, IPP_DESC_MAX);
+		    what, ipp_str_printable(desc, shown, sizeof(shown)), len, IPP_DESC_MAX);
 	if (find_control(desc, "\t\n\r") != NULL)
 		return fail(e, "%s description '%s' contains a control character; expected "
-		    "text, tabs and line breaks", what, shown);
+		    "text, tabs and line breaks", what,
+		    ipp_str_printable(desc, shown, sizeof(shown)));
 	if (!utf8_valid(desc))
 		return fail(e, "%s description '%s' is not valid UTF-8; expected UTF-8 text",
-		    what, shown);
+		    what, ipp_str_printable(desc, shown, sizeof(shown)));
 	return 0;
 }
 

@@ -29,4 +29,10 @@ TESTS += tests/agent/check_ctl_proto
 tests_agent_check_ctl_proto_SOURCES = tests/agent/check_ctl_proto.c
 tests_agent_check_ctl_proto_CFLAGS = $(TEST_CFLAGS)
 tests_agent_check_ctl_proto_LDADD = $(LIBIPPCTL) $(LIBIPPSTORE) $(TEST_LIBS)
+# The heap in huge pages (agent/mem.c).
+check_PROGRAMS += tests/agent/check_mem
+TESTS += tests/agent/check_mem
+tests_agent_check_mem_SOURCES = tests/agent/check_mem.c
+tests_agent_check_mem_CFLAGS = $(TEST_CFLAGS)
+tests_agent_check_mem_LDADD = $(LIBIPPAGENT) $(TEST_LIBS)
 endif

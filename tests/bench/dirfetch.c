@@ -1,14 +1,15 @@
 /*
  * tests/bench/dirfetch: one refresh of the agent from the directory, as ipsecpold does it
- * and without the kernel: the agent's configuration, the directory fetch (a child that
- * binds, resolves this host's assignment, loads and validates the policy tree and hands
- * it back in the cache's format, agent_source_fetch), the host environment and the
- * compile (ipp_compile).  tests/bench/directory times it against ldapsearch.
+ * and without the kernel: the agent's start-up memory tuning (agent_mem_tune), its
+ * configuration, the directory fetch (a thread that binds, resolves this host's
+ * assignment, loads, validates and digests the policy tree, agent_source_fetch), the
+ * host environment and the compile (ipp_compile).  tests/bench/directory times it
+ * against ldapsearch.
  *
  * Usage: dirfetch [-t] [-r runs] CONFIG
  *   -t  print, on stderr, per phase (fetch, compile) the wall time, the CPU time and the
- *       minor page faults, of this process and, for the fetch, of its child (getrusage:
- *       counters that do not depend much on the load); best of runs
+ *       minor page faults of this process, all threads (getrusage: counters that do not
+ *       depend much on the load); best of runs
  *   -r  repeat the whole refresh runs times in this process (for profilers)
  * Prints what was fetched and compiled; exits 1 on any failure.
  */
@@ -18,6 +19,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 
+#include "agent/agent.h"
 #include "agent/compile.h"
 #include "agent/conf.h"
 #include "agent/env.h"
@@ -32,15 +34,15 @@ now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* One phase's cost: wall, CPU and minor faults, of this process and of waited children. */
+/* One phase's cost: wall, CPU and minor faults of this process. */
 struct cost {
-	double	wall, user, sys, cuser, csys;
-	long	flt, cflt;
+	double	wall, user, sys;
+	long	flt;
 };
 
 struct mark {
 	double		wall;
-	struct rusage	self, kids;
+	struct rusage	self;
 };
 
 static double
@@ -53,7 +55,6 @@ static void
 mark(struct mark *m)
 {
 	getrusage(RUSAGE_SELF, &m->self);
-	getrusage(RUSAGE_CHILDREN, &m->kids);
 	m->wall = now_ms();
 }
 
@@ -64,9 +65,6 @@ cost(const struct mark *a, const struct mark *b, struct cost *c)
 	c->user = tv_ms(b->self.ru_utime) - tv_ms(a->self.ru_utime);
 	c->sys = tv_ms(b->self.ru_stime) - tv_ms(a->self.ru_stime);
 	c->flt = b->self.ru_minflt - a->self.ru_minflt;
-	c->cuser = tv_ms(b->kids.ru_utime) - tv_ms(a->kids.ru_utime);
-	c->csys = tv_ms(b->kids.ru_stime) - tv_ms(a->kids.ru_stime);
-	c->cflt = b->kids.ru_minflt - a->kids.ru_minflt;
 }
 
 static void
@@ -77,7 +75,7 @@ best(struct cost *acc, const struct cost *c, bool first)
 		return;
 	}
 #define LOW(f) if (c->f < acc->f) acc->f = c->f
-	LOW(wall); LOW(user); LOW(sys); LOW(cuser); LOW(csys); LOW(flt); LOW(cflt);
+	LOW(wall); LOW(user); LOW(sys); LOW(flt);
 #undef LOW
 }
 
@@ -154,6 +152,7 @@ main(int argc, char **argv)
 	}
 	if (optind != argc - 1 || runs < 1)
 		goto usage;
+	agent_mem_tune();	/* as ipsecpold does at start */
 	if (agent_conf_load(&c, argv[optind], &e) < 0) {
 		fprintf(stderr, "dirfetch: %s\n", e.msg);
 		return 1;
@@ -167,9 +166,8 @@ main(int argc, char **argv)
 		best(&cbest, &k, i == 0);
 	}
 	if (timing) {
-		fprintf(stderr, "fetch: wall %.2f ms; agent user %.2f sys %.2f ms, %ld faults; "
-		    "child user %.2f sys %.2f ms, %ld faults (best of %ld)\n", fbest.wall,
-		    fbest.user, fbest.sys, fbest.flt, fbest.cuser, fbest.csys, fbest.cflt, runs);
+		fprintf(stderr, "fetch: wall %.2f ms; user %.2f sys %.2f ms, %ld faults (best of "
+		    "%ld)\n", fbest.wall, fbest.user, fbest.sys, fbest.flt, runs);
 		fprintf(stderr, "compile: wall %.2f ms; user %.2f sys %.2f ms, %ld faults (best "
 		    "of %ld)\n", cbest.wall, cbest.user, cbest.sys, cbest.flt, runs);
 	}
