@@ -52,7 +52,40 @@ struct iked_counters {
 	uint64_t	event_overruns;		/* kernel event queue overflows */
 	/* dos: first messages dropped from a full batch (iked_net.c) */
 	uint64_t	first_shed;
+	/* acq: ACQUIREs held for a plan, then served, given up, or not held (table full) */
+	uint64_t	acq_held, acq_served, acq_expired, acq_overflow;
 };
+
+/*
+ * iked_acq.c: ACQUIREs whose reqid the plan in force does not have, kept until a plan
+ * has it.  Each is given up after IKED_ACQ_HOLD_MS, or sooner when the kernel's larval
+ * state expires before that (xfrm_acq_expires).
+ */
+#define IKED_ACQ_MAX		64
+#define IKED_ACQ_HOLD_MS	5000
+struct iked_acq_held {
+	struct ike_acquire	a;
+	uint8_t			proto;		/* of the larval state: ESP or AH */
+	uint8_t			mode;		/* of the template that asked */
+	struct xfrm_mark	mark;		/* of the policy (the larval state has it) */
+	uint64_t		since_ms, until_ms;
+};
+struct iked_acq {
+	struct iked_acq_held	held[IKED_ACQ_MAX];	/* oldest first */
+	size_t			n;
+};
+/* Holds h, or replaces the entry of the same larval state (1).  0, 1, or -ENOSPC. */
+int	iked_acq_put(struct iked_acq *q, const struct iked_acq_held *h);
+/* Each takes one entry out into *out (oldest first) and says whether there was one:
+ * one whose reqid plan p has; one whose until_ms has come; the one of a larval state. */
+bool	iked_acq_take_planned(struct iked_acq *q, const struct ike_plan *p,
+	    struct iked_acq_held *out);
+bool	iked_acq_take_due(struct iked_acq *q, uint64_t now_ms, struct iked_acq_held *out);
+bool	iked_acq_take_larval(struct iked_acq *q, uint32_t reqid, uint8_t proto,
+	    uint16_t family, const xfrm_address_t *saddr, const xfrm_address_t *daddr,
+	    struct iked_acq_held *out);
+/* Milliseconds until the first entry is due: 0 if one is, -1 if none is held. */
+int64_t	iked_acq_next_ms(const struct iked_acq *q, uint64_t now_ms);
 
 /* dos: datagrams read per batch; first messages taken from a full one */
 #define IKED_BATCH		64
@@ -80,6 +113,10 @@ struct iked {
 	struct iked_sa		*sas;
 	size_t			nsas;
 	struct iked_counters	cnt;
+	/* acq: ACQUIREs waiting for a plan with their reqid (iked_acq.c, iked_events.c) */
+	struct iked_acq		acq;
+	uint32_t		larval_ms;	/* the kernel's xfrm_acq_expires */
+	bool			acq_full_logged;
 	/* lifetimes and rekey */
 	uint32_t		child_life_max_s;	/* -L: 0 = the policy's lifetimes */
 	/* certificates (cert): paths from -C -K -A -a -R, loaded by iked_init */
@@ -118,6 +155,15 @@ void	iked_child_delete(void *arg, const struct ike_child *c);
  * innermost first (ESP, then AH) with reqid 0.  Returns n (2 or 3).
  */
 size_t	iked_default_policies(const struct ike_child *c, struct xfrm_policy pol[3]);
+/*
+ * Removes the kernel's larval SA from local to remote (that of an ACQUIRE), so that the
+ * next packet makes the kernel ask again.  A larval SA has no SPI for DELSA to name:
+ * ALLOCSPI finds it by mode, reqid, protocol, addresses and mark (mark may be NULL), or
+ * makes one, and gives it an SPI, which DELSA then reaches.  0 or -errno.
+ */
+int	iked_larval_delete(struct iked *d, const struct sockaddr_storage *local,
+	    const struct sockaddr_storage *remote, uint8_t proto, uint8_t mode,
+	    uint32_t reqid, const struct xfrm_mark *mark);
 /* Removes every SA and policy the module installed (at exit). */
 void	iked_kernel_flush(struct iked *d);
 /* The kernel's counters of the SAs of child id (summed per direction); -ENOENT if none. */
@@ -142,6 +188,15 @@ bool	iked_sel_contains(const struct xfrm_sel *s, const struct ike_ts *src,
 /* iked_events.c: kernel ACQUIRE and EXPIRE */
 int	iked_events_open(struct iked *d);
 void	iked_events_input(struct iked *d);
+/* A plan went in force: the held ACQUIREs it has a rule for go to the engine. */
+void	iked_events_plan(struct iked *d);
+/* Held ACQUIREs whose time has come are given up (their larval state removed). */
+void	iked_events_tick(struct iked *d);
+/* At exit: the larval states of held ACQUIREs are removed, so that they block nothing
+ * for the module the agent starts next. */
+void	iked_events_stop(struct iked *d);
+/* Milliseconds until iked_events_tick has work, or -1. */
+int64_t	iked_events_next_ms(struct iked *d);
 
 /* iked_agent.c: the IKE socket */
 int	iked_agent_connect(struct iked *d);

@@ -75,6 +75,8 @@ agent_apply(struct iked *d, struct ike_plan *next)
 		    d->plan.rules[i].name, d->plan.rules[i].reqid, d->plan.rules[i].mode ==
 		    XFRM_MODE_TUNNEL ? "tunnel" : "transport", d->plan.rules[i].noffers,
 		    d->plan.rules[i].nauth);
+	/* ACQUIREs that came before this plan, for rules it brings. */
+	iked_events_plan(d);
 }
 
 static void

@@ -58,6 +58,39 @@ iked_spi_alloc(void *arg, const struct ike_spi_req *r, uint32_t *spi)
 	return 0;
 }
 
+int
+iked_larval_delete(struct iked *d, const struct sockaddr_storage *local,
+    const struct sockaddr_storage *remote, uint8_t proto, uint8_t mode, uint32_t reqid,
+    const struct xfrm_mark *mark)
+{
+	struct xfrm_state_id id;
+	struct xfrm_state s;
+	uint16_t fam;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	kern_addr((const struct sockaddr *)local, &s.family, &s.saddr);
+	kern_addr((const struct sockaddr *)remote, &fam, &s.daddr);
+	if (fam != s.family)
+		return -EAFNOSUPPORT;
+	s.proto = proto;
+	s.mode = mode;
+	s.reqid = reqid;
+	if (mark != NULL)
+		s.mark = *mark;
+	if ((rc = xfrm_state_allocspi(d->xh, &s, IKED_SPI_MIN, IKED_SPI_MAX)) < 0)
+		return rc;
+	memset(&id, 0, sizeof(id));
+	id.family = s.family;
+	id.daddr = s.daddr;
+	id.saddr = s.saddr;
+	id.spi = s.spi;
+	id.proto = s.proto;
+	id.mark = s.mark;
+	rc = xfrm_state_del(d->xh, &id);
+	return rc == -ESRCH ? 0 : rc;
+}
+
 static struct iked_sa *
 kern_sa_new(struct iked *d, uint64_t child)
 {

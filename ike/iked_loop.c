@@ -180,11 +180,14 @@ int
 iked_run(struct iked *d)
 {
 	struct epoll_event ev[16];
-	int64_t t;
+	int64_t t, h;
 	int n, timeout;
 
 	while (!d->stop) {
 		t = ike_engine_next_timeout_ms(d->eng);
+		h = iked_events_next_ms(d);
+		if (h >= 0 && (t < 0 || h < t))
+			t = h;
 		timeout = t < 0 ? -1 : t > 60000 ? 60000 : (int)t;
 		n = epoll_wait(d->epfd, ev, 16, timeout);
 		if (n < 0 && errno != EINTR) {
@@ -195,6 +198,7 @@ iked_run(struct iked *d)
 			loop_dispatch(d, ev[i].data.fd);
 		if (ike_engine_next_timeout_ms(d->eng) == 0)
 			ike_engine_tick(d->eng);
+		iked_events_tick(d);
 	}
 	return 0;
 }
@@ -207,6 +211,7 @@ iked_fini(struct iked *d)
 	if (d->eng != NULL)
 		ike_engine_shutdown(d->eng);
 	if (d->xh != NULL) {
+		iked_events_stop(d);
 		iked_soft_flush(d, "the module stops");
 		iked_kernel_flush(d);
 	}

@@ -256,6 +256,11 @@ show_stats(struct show_ctx *x)
 		{ "SA installs", k->installs }, { "SA installs failed", k->install_failed },
 		{ "SA deletes", k->deletes }, { "kernel event overruns", k->event_overruns },
 		{ "plan generation", x->d->plan.gen },
+		/* acquires that came before the plan with their rule */
+		{ "acquires held", k->acq_held }, { "held acquires served", k->acq_served },
+		{ "held acquires given up", k->acq_expired },
+		{ "acquires not held (table full)", k->acq_overflow },
+		{ "acquires waiting", x->d->acq.n },
 		/* lifetimes and rekey */
 		{ "rekeys", s.rekeys }, { "quick-mode SAs expired", s.child_expired },
 		{ "soft associations made", s.soft_allowed },

@@ -118,52 +118,18 @@ soft_install(struct iked *d, struct iked_soft *s, size_t n)
 	return rc;
 }
 
-static void
-soft_sockaddr(const struct sockaddr_storage *ss, xfrm_address_t *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (ss->ss_family == AF_INET)
-		memcpy(a, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, 4);
-	else
-		memcpy(a, &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr, 16);
-}
-
-/*
- * The larval SA cannot be deleted by its SPI, it has none: ALLOCSPI finds it by mode,
- * reqid, protocol and addresses (or makes one) and gives it an SPI, which DELSA then
- * reaches.  Both protocols: an AH+ESP template asks for both.
- */
+/* Both protocols: an AH+ESP template asks for both. */
 static void
 soft_clear_larval(struct iked *d, const struct ike_acquire *a, const struct ipp_ike_rule *r)
 {
 	static const uint8_t protos[2] = { IPPROTO_ESP, IPPROTO_AH };
-	struct xfrm_state_id id;
-	struct xfrm_state s;
 	int rc;
 
-	for (size_t i = 0; i < 2; i++) {
-		memset(&s, 0, sizeof(s));
-		s.family = a->remote.ss_family;
-		soft_sockaddr(&a->local, &s.saddr);
-		soft_sockaddr(&a->remote, &s.daddr);
-		s.proto = protos[i];
-		s.mode = r->mode;
-		s.reqid = a->reqid;
-		if ((rc = xfrm_state_allocspi(d->xh, &s, IKED_SPI_MIN, IKED_SPI_MAX)) < 0) {
-			log_warn("rule '%s': cannot reach the larval %s SA of the ACQUIRE: %s",
+	for (size_t i = 0; i < 2; i++)
+		if ((rc = iked_larval_delete(d, &a->local, &a->remote, protos[i], r->mode,
+		    a->reqid, NULL)) < 0)
+			log_warn("rule '%s': cannot remove the larval %s SA of the ACQUIRE: %s",
 			    r->name, protos[i] == IPPROTO_AH ? "AH" : "ESP", strerror(-rc));
-			continue;
-		}
-		memset(&id, 0, sizeof(id));
-		id.family = s.family;
-		id.daddr = s.daddr;
-		id.saddr = s.saddr;
-		id.spi = s.spi;
-		id.proto = s.proto;
-		if ((rc = xfrm_state_del(d->xh, &id)) < 0 && rc != -ESRCH)
-			log_warn("rule '%s': cannot remove the larval SA of the ACQUIRE: %s",
-			    r->name, strerror(-rc));
-	}
 }
 
 static bool

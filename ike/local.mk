@@ -8,7 +8,7 @@ LIBIKEPLAN = ike/libikeplan.a $(LIBIPPCTL) $(LIBIPPSTORE)
 # The daemon around the engine (ike/engine.h).  The agent's logger comes with libippctl.
 noinst_LIBRARIES += ike/libiked.a
 ike_libiked_a_SOURCES = ike/iked.h \
-	ike/iked_agent.c ike/iked_caps.c ike/iked_events.c ike/iked_kernel.c \
+	ike/iked_acq.c ike/iked_agent.c ike/iked_caps.c ike/iked_events.c ike/iked_kernel.c \
 	ike/iked_loop.c ike/iked_net.c ike/iked_show.c ike/iked_spd.c
 LIBIKED = ike/libiked.a $(LIBIKEV1) $(LIBIKEPLAN) $(LIBXFRM) \
 	$(LIBIPPCTL) $(LIBIPPSTORE)

@@ -45,6 +45,28 @@ EXTRA_DIST += tests/fuzz/corpus/ike_plan
 check_PROGRAMS += tests/ike/ikepeer
 tests_ike_ikepeer_SOURCES = tests/ike/ikepeer.c
 tests_ike_ikepeer_LDADD = $(LIBISAKMP)
-IKE_NETNS_TESTS = tests/ike/iked.sh tests/ike/pair.sh
+IKE_NETNS_TESTS = tests/ike/iked.sh tests/ike/pair.sh tests/ike/acq.sh
 TESTS += $(IKE_NETNS_TESTS)
 EXTRA_DIST += $(IKE_NETNS_TESTS)
+
+# The table of ACQUIREs that wait for a plan with their rule (unit tier).
+if HAVE_CHECK
+check_PROGRAMS += tests/ike/check_acq
+TESTS += tests/ike/check_acq
+tests_ike_check_acq_CFLAGS = $(TEST_CFLAGS)
+tests_ike_check_acq_LDADD = $(LIBIKED) $(TEST_LIBS)
+endif
+# VM lab: an ACQUIRE before the module's plan, with real ESP traffic.
+VM_GUEST_TESTS += tests/vm/guest/ike-acq.sh
+
+# A plan change that adds a rule, with a packet between the agent's install and its plan:
+# the module holds the ACQUIRE and the plan serves it (private namespace, root).
+if HAVE_CHECK
+check_PROGRAMS += tests/ike/check_iked_acq
+TESTS += tests/ike/check_iked_acq
+tests_ike_check_iked_acq_SOURCES = tests/ike/check_iked_acq.c \
+	tests/agent/check_compile_util.h
+tests_ike_check_iked_acq_CFLAGS = $(TEST_CFLAGS)
+tests_ike_check_iked_acq_LDADD = tests/agent/libcompiletest.a $(LIBIKED) $(LIBIPPAGENT) \
+	$(LIBIPPCOMPILE) $(LIBXFRM) $(LIBIPPSTORE) $(TEST_LIBS)
+endif

@@ -263,6 +263,12 @@ ike_ours_policy() {
 # ike_ours_start NS: ipsecpold in NS on NS's store, supervising the built IKE module;
 # waits until the module has the plan.
 ike_ours_start() {
+	ike_ours_launch "$1"
+	ike_wait 20 ike_ours_planned "$1"
+}
+
+# ike_ours_launch NS: ike_ours_start without the wait.
+ike_ours_launch() {
 	d=$ike_dir/$1
 	mkdir -p "$d/run" && chmod 0700 "$d/run"
 	cat >"$d/ipsecpold.conf" <<EOC
@@ -280,13 +286,14 @@ EOC
 	nsenter --net="/run/netns/$1" "$IKE_AGENT" -d -f "$d/ipsecpold.conf" >>"$d/agent.log" 2>&1 &
 	eval "ike_agent_$1=$!"
 	tap_cleanup "kill -9 $! 2>/dev/null"
-	ike_wait 20 ike_ours_planned "$1"
 }
 
-# ike_ours_planned NS: since its last start, NS's agent sent a plan to a connected module.
+# ike_ours_planned NS: since its last start, NS's module has a plan in force.  The module
+# logs to the agent's standard error (agent.log); the agent's own "sent IKE plan" comes
+# earlier, while the module may still be loading its certificates and holds no plan.
 ike_ours_planned() {
 	sed -n '/^=== start/h; /^=== start/!H; ${x;p}' "$ike_dir/$1/agent.log" |
-		grep -q 'sent IKE plan'
+		grep -q 'ipsecpol-iked.*: plan [0-9]* in force: '
 }
 
 # ike_stop_var VAR: stops the daemon whose pid VAR holds (TERM, KILL after 10 s), if any,
