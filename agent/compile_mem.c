@@ -3,8 +3,9 @@
  * policy).  On virtualised hosts the first touch of each fresh 4 KiB page costs more than
  * the compile's own work on it (about 10 us a page on a PVM guest, populated or not:
  * 40 ms for 12 MB), so arrays of HUGE_MIN or more are mapped in whole 2 MiB huge pages
- * (MADV_HUGEPAGE, then MADV_POPULATE_WRITE: a dozen faults instead of 3,000), smaller
- * ones with their page tables filled in one call (MAP_POPULATE).  They grow with mremap,
+ * (MADV_HUGEPAGE: a dozen faults instead of 3,000; not populated, which zeroed the
+ * unused part of every doubling too, up to 30 ms), smaller ones with their page tables
+ * filled in one call (MAP_POPULATE).  They grow with mremap,
  * which moves no bytes.  Where transparent huge pages are off, the advice is ignored and
  * the pages are small, as before.
  */
@@ -80,13 +81,19 @@ map_len(size_t bytes)
 	return (bytes + pg - 1) / pg * pg;
 }
 
-/* Fills the page tables of [p, p + len), in huge pages when len is a whole number of them. */
+/*
+ * Huge pages for [p, p + len) when len is a whole number of them: each then faults in
+ * once, when first used, and what is never used is never zeroed.  Smaller mappings are
+ * populated whole (their page tables filled in one call: fewer faults than pages).
+ */
 static void
 populate(void *p, size_t len)
 {
 #ifdef MADV_HUGEPAGE
-	if (len % HUGE_PAGE == 0)
+	if (len % HUGE_PAGE == 0) {
 		(void)madvise(p, len, MADV_HUGEPAGE);
+		return;
+	}
 #endif
 #ifdef MADV_POPULATE_WRITE
 	/* Older kernels refuse it; the pages then fault in as they are used. */
