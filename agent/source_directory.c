@@ -207,8 +207,8 @@ dir_fetch(struct job *j, struct ipp_err *e)
 		return 0;
 	}
 	if (rc == 0 && as.level != IPP_DIR_NONE) {
-		if (ipp_store_policy_get(st, as.policy_guid, &j->tree, e) < 0 ||
-		    ipp_policy_tree_validate(&j->tree, e) < 0)
+		/* The store validates what it loads (ipp_policy_tree_validate). */
+		if (ipp_store_policy_get(st, as.policy_guid, &j->tree, e) < 0)
 			rc = ipp_err_prefix(e, "policy %s assigned by %s", as.policy_dn,
 			    as.from_dn);
 		else if ((j->policy_dn = strdup(as.policy_dn)) == NULL ||
