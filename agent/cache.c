@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
+#include <gnutls/crypto.h>
 
 #include "agent/cache.h"
 
@@ -35,9 +35,7 @@ cache_meta_clear(struct cache_meta *m)
 static int
 sha256(const void *p, size_t len, uint8_t out[CACHE_DIGEST_LEN])
 {
-	unsigned int n = CACHE_DIGEST_LEN;
-
-	return EVP_Digest(p, len, out, &n, EVP_sha256(), NULL) == 1 ? 0 : -1;
+	return gnutls_hash_fast(GNUTLS_DIG_SHA256, p, len, out) == 0 ? 0 : -1;
 }
 
 /* The header lines, up to the tree's text of len bytes. */

@@ -27,7 +27,7 @@ struct cache_buf {
 	char	*p;
 	size_t	len, cap;
 	bool	oom;
-	void	*md;	/* EVP_MD_CTX *, or NULL */
+	void	*md;	/* gnutls_hash_hd_t, or NULL */
 };
 
 void	cache_buf_free(struct cache_buf *b);

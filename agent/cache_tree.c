@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
+#include <gnutls/crypto.h>
 
 #include "agent/cache.h"
 
@@ -32,7 +32,7 @@ cache_buf_free(struct cache_buf *b)
 static void
 buf_drain(struct cache_buf *b)
 {
-	if (b->len > 0 && EVP_DigestUpdate(b->md, b->p, b->len) != 1)
+	if (b->len > 0 && gnutls_hash(b->md, b->p, b->len) != 0)
 		b->oom = true;
 	b->len = 0;
 }
@@ -361,20 +361,22 @@ int
 cache_tree_digest(const struct ipp_policy_tree *t, uint8_t out[CACHE_DIGEST_LEN])
 {
 	struct cache_buf b = { 0 };
-	unsigned int n = CACHE_DIGEST_LEN;
+	gnutls_hash_hd_t h;
 	int rc = -1;
 
 	/* 16 KiB at a time: a 10,000-filter text is half a megabyte the hash need not keep. */
-	if ((b.md = EVP_MD_CTX_new()) == NULL)
+	if (gnutls_hash_init(&h, GNUTLS_DIG_SHA256) != 0)
 		return -1;
-	if (EVP_DigestInit_ex(b.md, EVP_sha256(), NULL) == 1 && cache_buf_room(&b, 16383)) {
+	b.md = h;
+	if (cache_buf_room(&b, 16383)) {
 		cache_tree_encode(&b, t);
 		if (!b.oom)
 			buf_drain(&b);
-		if (!b.oom && EVP_DigestFinal_ex(b.md, out, &n) == 1)
+		if (!b.oom)
 			rc = 0;
 	}
-	EVP_MD_CTX_free(b.md);
+	/* Deinit also gives the digest; a failed one is not used. */
+	gnutls_hash_deinit(h, rc == 0 ? out : NULL);
 	cache_buf_free(&b);
 	return rc;
 }

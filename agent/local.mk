@@ -45,10 +45,10 @@ agent/ipsecpold.service: agent/ipsecpold.service.in Makefile
 
 # The directory source: the offline cache and the canonical text of a policy (ldap-agent).
 agent_libippagent_a_SOURCES += agent/cache.c agent/cache.h agent/cache_tree.c
-AGENT_CPPFLAGS += $(LDAP_CFLAGS) $(CRYPTO_CFLAGS)
-LIBIPPAGENT += $(LDAP_LIBS) $(CRYPTO_LIBS)
-agent_libippagent_a_SOURCES += agent/source_directory.c
-# libssl for the TLS diagnosis of a refused ldaps:// server (agent/source_directory.c).
-LIBIPPAGENT += $(SSL_LIBS)
+# GnuTLS (libldap's own TLS library on Debian: no second TLS stack to load at start) for
+# the cache's SHA-256 and the diagnosis of a refused ldaps:// server (agent/dir_tls.c).
+AGENT_CPPFLAGS += $(LDAP_CFLAGS) $(GNUTLS_CFLAGS)
+LIBIPPAGENT += $(LDAP_LIBS) $(GNUTLS_LIBS)
+agent_libippagent_a_SOURCES += agent/source_directory.c agent/dir_tls.c
 # The configuration reader is shared with the CLI (--config): it lives in libippctl.
 LIBIPPCTL += $(LDAP_LIBS)

@@ -14,6 +14,7 @@
 
 #include "agent/cache.h"
 #include "agent/conf.h"
+#include "store/store.h"
 #include "store/model.h"
 
 enum agent_source_outcome {
@@ -56,5 +57,9 @@ const char *agent_source_kind_name(enum agent_source_kind k);
  * assigned to this host (why says so), -1 with why on failure. */
 int	agent_source_fetch(const struct agent_conf *c, struct ipp_policy_tree *t,
 	    struct cache_meta *m, char *why, size_t len);
+
+/* dir_tls.c: after a failed ldaps:// connection, says in e why the server's certificate
+ * was refused, if that was the reason (else e stays). */
+void	agent_dir_tls_explain(const struct ipp_dir_config *c, struct ipp_err *e);
 
 #endif

@@ -16,11 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <strings.h>
-
-#include <ldap.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 
 #include "agent/source.h"
 #include "store/ldap.h"
@@ -30,55 +25,6 @@
 #define STUCK_MAX	4
 
 static atomic_uint stuck;
-
-/*
- * libldap says only "Can't contact LDAP server" when an ldaps:// handshake fails (the
- * TLS library's reason is lost), which reads like a dead server.  Redo the handshake
- * alone with OpenSSL, with the same CA file and host check, and say why the server's
- * certificate was refused, if it was.
- */
-static void
-tls_explain(const struct ipp_dir_config *c, struct ipp_err *e)
-{
-	LDAPURLDesc *lud = NULL;
-	SSL_CTX *ctx = NULL;
-	BIO *bio = NULL;
-	SSL *ssl = NULL;
-	char target[300];
-	long vr;
-
-	if (strncasecmp(c->uri, "ldaps://", 8) != 0 ||
-	    ldap_url_parse(c->uri, &lud) != LDAP_URL_SUCCESS || lud->lud_host == NULL)
-		goto done;
-	snprintf(target, sizeof(target), "%s:%d", lud->lud_host,
-	    lud->lud_port ? lud->lud_port : 636);
-	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
-	    (c->ca_file != NULL ?
-	    SSL_CTX_load_verify_locations(ctx, c->ca_file, NULL) :
-	    SSL_CTX_set_default_verify_paths(ctx)) != 1 ||
-	    (bio = BIO_new_ssl_connect(ctx)) == NULL)
-		goto done;
-	BIO_get_ssl(bio, &ssl);
-	if (ssl == NULL || BIO_set_conn_hostname(bio, target) != 1 ||
-	    SSL_set1_host(ssl, lud->lud_host) != 1)
-		goto done;
-	/* Verification runs in the handshake; its result is kept whatever the outcome. */
-	if (BIO_do_connect(bio) == 1)
-		BIO_do_handshake(bio);
-	if ((vr = SSL_get_verify_result(ssl)) != X509_V_OK) {
-		char msg[sizeof(e->msg)];
-
-		snprintf(msg, sizeof(msg), "%s", e->msg);
-		ipp_errf(e, IPP_E_STORE, "TLS: the certificate of %s does not verify against "
-		    "%s%s: %s (%s)", target, c->ca_file ? "ldap_ca_file " : "the system's CAs",
-		    c->ca_file ? c->ca_file : "", X509_verify_cert_error_string(vr), msg);
-	}
-done:
-	BIO_free_all(bio);
-	SSL_CTX_free(ctx);
-	if (lud != NULL)
-		ldap_free_urldesc(lud);
-}
 
 /* What one fetch needs, its own copies: the agent may reload its configuration while a
  * fetch that ran past its deadline is still going. */
@@ -197,7 +143,7 @@ dir_fetch(struct job *j, struct ipp_err *e)
 
 	if (ipp_store_open_directory(&st, &j->cfg, &o, e) < 0) {
 		if (!ipp_dir_cancel_fired(j->cfg.cancel))
-			tls_explain(&j->cfg, e);
+			agent_dir_tls_explain(&j->cfg, e);
 		return -1;
 	}
 	rc = ipp_dir_resolve(st, by_dn ? j->host : NULL, by_dn ? NULL : j->host, &as, e);

@@ -5,8 +5,8 @@ store_libippstore_a_SOURCES = \
 	store/model.c store/model.h \
 	store/algo.c \
 	store/store.h
-store_libippstore_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(CRYPTO_CFLAGS)
-LIBIPPSTORE = store/libippstore.a $(SQLITE_LIBS) $(CRYPTO_LIBS)
+store_libippstore_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
+LIBIPPSTORE = store/libippstore.a $(SQLITE_LIBS)
 store_libippstore_a_SOURCES += store/addr.c store/validate.c store/defaults.c
 # The store interface and its SQLite backend.
 store_libippstore_a_SOURCES += store/backend.h store/store.c store/examples.c

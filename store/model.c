@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <strings.h>
 
-#include <openssl/rand.h>
 
 #include "store/model.h"
 
@@ -238,7 +238,9 @@ ipp_guid_new(char out[IPP_GUID_SIZE])
 {
 	unsigned char b[16];
 
-	if (RAND_bytes(b, sizeof(b)) != 1)
+	/* 16 bytes never come short from getrandom(2) once the pool is ready; it blocks until
+	 * then (early boot only). */
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b))
 		return -1;
 	b[6] = (b[6] & 0x0f) | 0x40;	/* version 4 */
 	b[8] = (b[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
