@@ -142,6 +142,15 @@ tb_rule(struct ipp_policy_tree *t, const char *name, const char *list, const cha
 }
 
 void
+tb_psk(struct ipp_rule *r, const char *key)
+{
+	struct ipp_auth a = { .kind = IPP_AUTH_PSK };
+
+	ck_assert_ptr_nonnull(a.value = strdup(key));
+	ck_assert_ptr_nonnull(ipp_array_push(&r->auth, &r->nauth, sizeof(a), &a));
+}
+
+void
 tb_valid(const struct ipp_policy_tree *t)
 {
 	struct ipp_err e = { 0 };

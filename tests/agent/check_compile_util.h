@@ -23,6 +23,8 @@ void	tb_action(struct ipp_policy_tree *t, const char *name, enum ipp_action a, b
 /* A rule; tunnel NULL for transport.  Returns the rule to adjust (conntype, active, auth). */
 struct ipp_rule *tb_rule(struct ipp_policy_tree *t, const char *name, const char *list,
 	    const char *action, const char *tunnel);
+/* Adds a preshared key to the rule's authentication methods. */
+void	tb_psk(struct ipp_rule *r, const char *key);
 /* Validates the tree (fails the test when invalid). */
 void	tb_valid(const struct ipp_policy_tree *t);
 

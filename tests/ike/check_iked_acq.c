@@ -30,15 +30,6 @@ static char sockpath[64];
 static int lfd = -1, afd = -1;
 
 static void
-psk(struct ipp_rule *r, const char *key)
-{
-	struct ipp_auth a = { .kind = IPP_AUTH_PSK };
-
-	ck_assert_ptr_nonnull(a.value = strdup(key));
-	ck_assert_ptr_nonnull(ipp_array_push(&r->auth, &r->nauth, sizeof(a), &a));
-}
-
-static void
 compile(struct ipp_compiled *c)
 {
 	struct ipp_compile_env env;
@@ -66,10 +57,10 @@ setup(void)
 	    sizeof(mm), &mm));
 	tb_filter(&tree, "three", "me", "10.77.0.3", 0, 0, 0, true);
 	tb_action(&tree, "esp", IPP_ACTION_NEGOTIATE, false, false, "esp", NULL);
-	psk(tb_rule(&tree, "to-three", "three", "esp", NULL), "three key");
+	tb_psk(tb_rule(&tree, "to-three", "three", "esp", NULL), "three key");
 	compile(&one);
 	tb_filter(&tree, "two", "me", "10.77.0.2", 0, 0, 0, true);
-	psk(tb_rule(&tree, "to-two", "two", "esp", NULL), "two key");
+	tb_psk(tb_rule(&tree, "to-two", "two", "esp", NULL), "two key");
 	compile(&two);
 
 	snprintf(sockpath, sizeof(sockpath), "/tmp/ipp-iked-acq.%d", (int)getpid());

@@ -96,15 +96,6 @@ keep_plan(const struct ctl_msg *m, void *arg)
 	return 0;
 }
 
-static void
-psk(struct ipp_rule *r, const char *key)
-{
-	struct ipp_auth a = { .kind = IPP_AUTH_PSK };
-
-	ck_assert_ptr_nonnull(a.value = strdup(key));
-	ck_assert_ptr_nonnull(ipp_array_push(&r->auth, &r->nauth, sizeof(a), &a));
-}
-
 /* A subnet rule, a more specific host rule inside it, and a permit rule beside them. */
 static void
 setup(void)
@@ -123,14 +114,14 @@ setup(void)
 	tb_filter(&tree, "web", "me", "10.3.0.80", 6, 0, 80, true);
 	tb_action(&tree, "esp", IPP_ACTION_NEGOTIATE, false, false, "esp", NULL);
 	tb_action(&tree, "permit", IPP_ACTION_PERMIT, false, false, NULL);
-	psk(tb_rule(&tree, "lan", "lan", "esp", NULL), "lan key");
-	psk(tb_rule(&tree, "host", "host", "esp", NULL), "host key");
+	tb_psk(tb_rule(&tree, "lan", "lan", "esp", NULL), "lan key");
+	tb_psk(tb_rule(&tree, "host", "host", "esp", NULL), "host key");
 	tb_rule(&tree, "web", "web", "permit", NULL);
 	/* A Windows tunnel: two one-way rules, each with its own reqid. */
 	tb_filter(&tree, "AtoB", "10.11.0.0/16", "10.12.0.0/16", 0, 0, 0, false);
 	tb_filter(&tree, "BtoA", "10.12.0.0/16", "10.11.0.0/16", 0, 0, 0, false);
-	psk(tb_rule(&tree, "to-B", "AtoB", "esp", "198.51.100.2"), "tunnel key");
-	psk(tb_rule(&tree, "from-B", "BtoA", "esp", "198.51.100.1"), "tunnel key");
+	tb_psk(tb_rule(&tree, "to-B", "AtoB", "esp", "198.51.100.2"), "tunnel key");
+	tb_psk(tb_rule(&tree, "from-B", "BtoA", "esp", "198.51.100.1"), "tunnel key");
 	ck_assert_ptr_nonnull(a.value = strdup("default key"));
 	ck_assert_ptr_nonnull(ipp_array_push(&tree.policy.defrule.auth,
 	    &tree.policy.defrule.nauth, sizeof(a), &a));
