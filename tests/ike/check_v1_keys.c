@@ -424,6 +424,7 @@ START_TEST(test_keymat)
 	struct ipp_err e;
 	size_t psk_len, n, want, enc_len;
 	const uint8_t *psk, *spi_i, *spi_r, *p;
+	char num[16];
 
 	kat_load(&k, kat_files[_i]);
 	proposal(&k, "ike_proposal", &mm);
@@ -453,8 +454,14 @@ START_TEST(test_keymat)
 	ck_assert_uint_gt(want, 0);
 	get(&k, "keymat_i", &n);
 	ck_assert_uint_eq(n, want);
+	/* The value is n bytes of text, not NUL-terminated: reading on ran into what followed
+	 * it in memory ("327" for "32"). */
 	p = get(&k, "keymat_enc_len", &n);
-	enc_len = strtoul((const char *)p, NULL, 10);
+	ck_assert_uint_gt(n, 0);
+	ck_assert_uint_lt(n, sizeof(num));
+	memcpy(num, p, n);
+	num[n] = '\0';
+	enc_len = strtoul(num, NULL, 10);
 	ck_assert_uint_eq(enc_len, ike_alg_esp_enc(esp.cipher)->key_len);
 
 	/* The initiator's outbound SA is keyed with the responder's SPI, and vice versa. */
