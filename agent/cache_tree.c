@@ -98,6 +98,13 @@ cache_buf_printf(struct cache_buf *b, const char *fmt, ...)
 	explicit_bzero(small, (size_t)n);
 }
 
+/* A byte that stands for itself inside a quoted field (not NUL). */
+static bool
+plain(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+}
+
 void
 cache_buf_quote(struct cache_buf *b, const char *s)
 {
@@ -108,7 +115,7 @@ cache_buf_quote(struct cache_buf *b, const char *s)
 	cache_buf_add(b, "\"", 1);
 	for (;;) {
 		/* The bytes that stand for themselves go in one copy. */
-		for (run = p; *p >= 0x20 && *p != 0x7f && *p != '"' && *p != '\\'; p++)
+		for (run = p; plain(*p); p++)
 			;
 		cache_buf_add(b, run, (size_t)(p - run));
 		if (*p == '\0')
@@ -230,8 +237,7 @@ put_addr(char *p, const struct ipp_addr *a)
 	ipp_addr_format(a, text, sizeof(text));
 	n = strlen(text);
 	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f || text[i] == '"' ||
-		    text[i] == '\\')
+		if (!plain((unsigned char)text[i]))
 			return NULL;
 	*p++ = ' ';
 	*p++ = '"';
@@ -275,8 +281,7 @@ enc_filter(struct cache_buf *b, const struct ipp_filter *f)
 		p = q;
 	if (w != NULL) {
 		*p++ = ' ';
-		memcpy(p, w, strlen(w));
-		p += strlen(w);
+		p = stpcpy(p, w);
 	} else
 		p = put_uint(p, f->proto);
 	p = put_uint(p, f->sport);
