@@ -73,6 +73,7 @@ struct iked_acq_held {
 struct iked_acq {
 	struct iked_acq_held	held[IKED_ACQ_MAX];	/* oldest first */
 	size_t			n;
+	bool			full_logged;	/* until the table is empty again */
 };
 /* Holds h, or replaces the entry of the same larval state (1).  0, 1, or -ENOSPC. */
 int	iked_acq_put(struct iked_acq *q, const struct iked_acq_held *h);
@@ -116,7 +117,6 @@ struct iked {
 	/* acq: ACQUIREs waiting for a plan with their reqid (iked_acq.c, iked_events.c) */
 	struct iked_acq		acq;
 	uint32_t		larval_ms;	/* the kernel's xfrm_acq_expires */
-	bool			acq_full_logged;
 	/* lifetimes and rekey */
 	uint32_t		child_life_max_s;	/* -L: 0 = the policy's lifetimes */
 	/* certificates (cert): paths from -C -K -A -a -R, loaded by iked_init */

@@ -47,6 +47,8 @@ acq_remove(struct iked_acq *q, size_t i, struct iked_acq_held *out)
 	memmove(&q->held[i], &q->held[i + 1], (q->n - i - 1) * sizeof(q->held[0]));
 	q->n--;
 	memset(&q->held[q->n], 0, sizeof(q->held[q->n]));
+	if (q->n == 0)
+		q->full_logged = false;
 }
 
 bool

@@ -120,13 +120,13 @@ ev_hold(struct iked *d, const struct ike_acquire *q, const struct xfrm_event_acq
 	if (iked_acq_put(&d->acq, &h) < 0) {
 		d->cnt.acq_overflow++;
 		d->cnt.acquires_refused++;
-		if (!d->acq_full_logged)
+		if (!d->acq.full_logged)
 			log_warn("ACQUIRE %s -> %s (reqid %u, seq %u): not held: %d ACQUIREs "
 			    "already wait for a plan; its pair waits for the kernel's larval "
 			    "state to expire (%u ms); further ones are not logged until the "
 			    "waiting ones are done", s, t, q->reqid, q->seq, IKED_ACQ_MAX,
 			    d->larval_ms);
-		d->acq_full_logged = true;
+		d->acq.full_logged = true;
 		return;
 	}
 	d->cnt.acq_held++;
@@ -208,8 +208,6 @@ iked_events_plan(struct iked *d)
 
 	while (iked_acq_take_planned(&d->acq, &d->plan, &h))
 		ev_serve(d, &h, now);
-	if (d->acq.n == 0)
-		d->acq_full_logged = false;
 }
 
 static void
@@ -252,8 +250,6 @@ iked_events_tick(struct iked *d)
 	now = iked_now_ms(d);
 	while (iked_acq_take_due(&d->acq, now, &h))
 		ev_give_up(d, &h, now);
-	if (d->acq.n == 0)
-		d->acq_full_logged = false;
 }
 
 void
@@ -302,8 +298,6 @@ ev_larval_expired(struct iked *d, const struct xfrm_event_expire *x)
 	log_notice("held ACQUIRE %s -> %s (reqid %u, seq %u) given up after %llu ms: no plan "
 	    "has reqid %u and the kernel's larval state expired", s, t, h.a.reqid, h.a.seq,
 	    (unsigned long long)(iked_now_ms(d) - h.since_ms), h.a.reqid);
-	if (d->acq.n == 0)
-		d->acq_full_logged = false;
 }
 
 /*
