@@ -115,9 +115,18 @@ sqlstore_list(struct ipp_store *st, enum ipp_objkind kind, struct ipp_names *out
 
 	if (stmt == NULL)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		if (ipp_names_push(out, (const char *)sqlite3_column_text(stmt, 0), e) == -1)
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(stmt, 0);
+
+		/* A damaged file can hold a NULL name (found by fuzz_store_file). */
+		if (name == NULL) {
+			ipp_errf(e, IPP_E_STORE, "%s: a %s without a name; the store is damaged",
+			    st->where, kind_names[kind]);
 			break;
+		}
+		if (ipp_names_push(out, name, e) == -1)
+			break;
+	}
 	sqlstore_done(stmt);
 	if (rc == SQLITE_ROW)
 		return -1;
